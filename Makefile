@@ -1,0 +1,53 @@
+# Transformers Lunch & Learn: the single entry point.
+#   make lab        set everything up, then open the course in JupyterLab
+#   make test       set everything up, then run the whole test suite
+#   make unit       the fast unit tests (no notebooks)
+#   make notebooks  re-execute and save every notebook
+#   make assets     fetch and prepare the offline assets alone
+# Conda users: create the environment from environment.yml, activate it, then
+#   make assets PY=python   (and the same PY=python for the other targets)
+
+PYTHON3 ?= python3
+PY ?= .venv/bin/python
+NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
+# Every Python process of the test run (pytest, nbval, each kernel) runs offline.
+OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: setup assets lab test unit lint notebooks format clean
+
+setup:
+	@command -v $(PYTHON3) >/dev/null 2>&1 || { echo "set-up stopped: $(PYTHON3) was not found: install Python 3.11+." >&2; exit 1; }
+	@if [ "$(PY)" = ".venv/bin/python" ]; then $(PYTHON3) scripts/bootstrap.py; fi
+	@$(MAKE) --no-print-directory assets
+
+assets:
+	@test -x "$(PY)" || command -v "$(PY)" >/dev/null 2>&1 || { echo "set-up stopped: $(PY) was not found: run \`make setup\` first." >&2; exit 1; }
+	$(PY) scripts/prepare_assets.py
+
+lab: setup
+	$(PY) -m jupyter lab notebooks/00_start_here.ipynb
+
+test: setup lint unit
+	$(OFFLINE) $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS)
+
+unit:
+	$(PY) -m pytest -q -p no:cacheprovider --disable-socket --allow-unix-socket tests
+
+lint:
+	$(PY) -m ruff check utils tests scripts notebooks
+	$(PY) -m ruff format --check utils tests scripts notebooks
+
+format:
+	$(PY) -m ruff format utils tests scripts notebooks
+	$(PY) -m ruff check --fix utils tests scripts notebooks
+
+notebooks:
+	@for nb in $(NOTEBOOKS); do \
+		echo "executing $$nb"; \
+		$(OFFLINE) $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.timeout=900 "$$nb" || exit 1; \
+	done
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

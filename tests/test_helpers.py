@@ -1,0 +1,144 @@
+"""Seeding, device choice, the training loop and the model cache."""
+
+import json
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from utils import cache, runtime, training
+from utils.training import History
+
+
+def test_seed_everything_repeats_all_generators():
+    runtime.seed_everything(7)
+    first = (random.random(), np.random.rand(), torch.rand(1).item())
+    runtime.seed_everything(7)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first
+    runtime.seed_everything(8)
+    assert torch.rand(1).item() != first[2]
+
+
+def test_device_defaults_to_cuda_only_when_present(monkeypatch):
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert runtime.get_device().type == expected
+    monkeypatch.setenv("COURSE_DEVICE", "cpu")
+    assert runtime.get_device().type == "cpu"
+    assert runtime.get_device("cpu") == torch.device("cpu")
+
+
+def test_smooth_is_a_running_mean():
+    assert training.smooth([1.0, 3.0, 5.0, 7.0], window=2) == [1.0, 2.0, 4.0, 6.0]
+    assert training.smooth([], window=3) == []
+
+
+def _regression(seed: int = 0):
+    """A one-layer model fitting y = 2x - 1 on 64 fixed points."""
+    runtime.seed_everything(seed)
+    x = torch.linspace(-1, 1, 64).unsqueeze(1)  # (64, 1)
+    y = 2 * x - 1  # (64, 1)
+    model = torch.nn.Linear(1, 1)
+
+    def fit(model: torch.nn.Module, n_steps: int = 60) -> History:
+        opt = torch.optim.SGD(model.parameters(), lr=0.2)
+
+        def step(i: int) -> float:
+            loss = torch.nn.functional.mse_loss(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss.item()
+
+        def validate() -> float:
+            with torch.no_grad():
+                return torch.nn.functional.mse_loss(model(x), y).item()
+
+        return training.train(
+            step, n_steps, validate=validate, valid_every=25, live=False
+        )
+
+    return model, fit
+
+
+def test_train_records_losses_and_validation_steps():
+    model, fit = _regression()
+    history = fit(model)
+    assert len(history.train) == 60
+    assert history.valid_steps == [25, 50, 60]
+    assert history.train[-1] < 0.01 * history.train[0]
+    assert history.valid[-1] < history.train[-1]  # measured after the last step
+
+
+def test_train_is_deterministic_for_a_seed():
+    m1, fit1 = _regression(3)
+    m2, fit2 = _regression(3)
+    assert fit1(m1).train == fit2(m2).train
+
+
+def test_train_stops_with_a_clear_message_on_nan():
+    with pytest.raises(FloatingPointError, match="at step 2: lower the learning rate"):
+        training.train(lambda i: [1.0, 0.5, float("nan")][i], 3, live=False)
+
+
+def test_loss_figure_has_train_and_valid_curves():
+    fig = training.loss_figure(History([3.0, 2.0, 1.0], [3], [1.5]))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "valid"]
+    assert ax.get_xlabel() == "training step"
+
+
+def test_history_round_trips_through_json():
+    h = History([1.0, 0.5], [2], [0.7])
+    assert History.from_dict(json.loads(json.dumps(h.to_dict()))) == h
+
+
+def test_cache_hit_gives_the_same_model_history_and_next_random_numbers(tmp_path):
+    config = {"lr": 0.2, "steps": 60}
+
+    def build():
+        return torch.nn.Linear(1, 1)
+
+    def fit(model):
+        return _regression()[1](model)
+
+    fresh, h1, hit1 = cache.cached_model("line", config, 0, build, fit, root=tmp_path)
+    after_fresh = torch.rand(3)
+    cached, h2, hit2 = cache.cached_model("line", config, 0, build, fit, root=tmp_path)
+    after_hit = torch.rand(3)
+    assert (hit1, hit2) == (False, True)
+    assert h1 == h2
+    x = torch.tensor([[0.5], [-0.25]])
+    torch.testing.assert_close(fresh(x), cached(x), rtol=0, atol=0)
+    torch.testing.assert_close(after_fresh, after_hit, rtol=0, atol=0)
+
+
+def test_cache_key_depends_on_config_and_seed():
+    k = cache.cache_key("gru", {"hidden": 64}, 0)
+    assert k == cache.cache_key("gru", {"hidden": 64}, 0)
+    assert k != cache.cache_key("gru", {"hidden": 65}, 0)
+    assert k != cache.cache_key("gru", {"hidden": 64}, 1)
+    assert len(k) == 16
+
+
+def test_broken_or_partial_cache_entry_retrains(tmp_path):
+    calls = []
+
+    def fit(model):
+        calls.append(1)
+        return History([1.0])
+
+    def build():
+        return torch.nn.Linear(2, 2)
+
+    folder = cache.entry_dir("m", {}, 0, tmp_path)
+    folder.with_name(folder.name + ".partial").mkdir(
+        parents=True
+    )  # an interrupted save
+    cache.cached_model("m", {}, 0, build, fit, root=tmp_path)
+    (folder / "model.safetensors").write_bytes(b"garbage")  # a corrupt entry
+    cache.cached_model("m", {}, 0, build, fit, root=tmp_path)
+    assert len(calls) == 2
+    cache.cached_model("m", {}, 0, build, fit, root=tmp_path)
+    assert len(calls) == 2  # the rebuilt entry is a hit

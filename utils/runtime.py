@@ -1,0 +1,36 @@
+"""Where the course runs and how it stays repeatable: device choice and seeding."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import torch
+
+
+def get_device(prefer: str | None = None) -> torch.device:
+    """CUDA when present, else the CPU.
+
+    `prefer="cpu"` (or the environment variable COURSE_DEVICE=cpu) forces the CPU,
+    e.g. to reproduce the committed outputs exactly on a machine with a GPU.
+    """
+    choice = prefer or os.environ.get("COURSE_DEVICE")
+    if choice:
+        return torch.device(choice)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python's, NumPy's and torch's random generators (CPU and CUDA)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+def describe_device(device: torch.device | None = None) -> str:
+    """A one-line description, e.g. "cpu (2 threads)" or "cuda: NVIDIA H100"."""
+    device = device or get_device()
+    if device.type == "cuda":
+        return f"cuda: {torch.cuda.get_device_name(device)}"
+    return f"cpu ({torch.get_num_threads()} threads)"

@@ -1,0 +1,156 @@
+"""A small training loop with a progress bar and a live loss curve.
+
+The lessons train for a fixed number of steps, never for a wall-clock budget, so
+a re-run gives the same numbers on any CPU. The progress bar (tqdm) and the live
+curve are widgets: their changing text (speed, time left) never lands in the
+saved cell outputs that the notebook checks compare. When training ends, a
+static figure of the loss curve is left behind for GitHub, nbviewer and slides.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from utils.style import PALETTE
+
+
+@dataclass
+class History:
+    """Losses recorded during training: one training loss per step, and any
+    validation losses at the steps where they were measured."""
+
+    train: list[float] = field(default_factory=list)
+    valid_steps: list[int] = field(default_factory=list)
+    valid: list[float] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, list]:
+        return {
+            "train": self.train,
+            "valid_steps": self.valid_steps,
+            "valid": self.valid,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, list]) -> History:
+        return cls(list(d["train"]), list(d["valid_steps"]), list(d["valid"]))
+
+
+def smooth(values: list[float], window: int) -> list[float]:
+    """Running mean over the last `window` values (the first ones use fewer)."""
+    out, total = [], 0.0
+    for i, v in enumerate(values):
+        total += v
+        if i >= window:
+            total -= values[i - window]
+        out.append(total / min(i + 1, window))
+    return out
+
+
+def loss_figure(
+    history: History, title: str = "Training loss", figsize=(9, 4.5)
+) -> Figure:
+    """The loss curve: raw steps faint, a running mean bold, validation as dots."""
+    fig = Figure(figsize=figsize)  # not pyplot: nothing is shown until we say so
+    ax = fig.subplots()
+    steps = range(1, len(history.train) + 1)
+    window = max(1, len(history.train) // 50)
+    ax.plot(steps, history.train, color=PALETTE["sky"], linewidth=1, alpha=0.5)
+    ax.plot(steps, smooth(history.train, window), color=PALETTE["blue"], label="train")
+    if history.valid:
+        ax.plot(
+            history.valid_steps,
+            history.valid,
+            "o-",
+            color=PALETTE["orange"],
+            label="valid",
+        )
+    ax.set(title=title, xlabel="training step", ylabel="cross-entropy loss (nats)")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=60)
+    return buf.getvalue()
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        return False
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def train(
+    step: Callable[[int], float],
+    n_steps: int,
+    *,
+    validate: Callable[[], float] | None = None,
+    valid_every: int = 0,
+    desc: str = "training",
+    live: bool | None = None,
+    plot_every: int = 0,
+    title: str = "Training loss",
+) -> History:
+    """Call `step(i)` for i in 0..n_steps-1; each call does one optimiser step and
+    returns its loss. Shows a tqdm bar and, in a notebook, a live loss curve;
+    ends by showing a static figure of the curve (in a notebook).
+
+    `validate()` is called every `valid_every` steps and at the end.
+    `live=False` turns every display off (tests, scripts).
+    """
+    from tqdm.auto import tqdm
+
+    live = _in_notebook() if live is None else live
+    history = History()
+    image = None
+    if live:
+        import ipywidgets as widgets
+        from IPython.display import display
+
+        image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
+    bar = tqdm(total=n_steps, desc=desc, disable=not live, leave=True)
+    if image is not None:
+        display(image)
+    plot_every = plot_every or max(1, n_steps // 20)
+    for i in range(n_steps):
+        loss = float(step(i))
+        if not math.isfinite(loss):
+            bar.close()
+            raise FloatingPointError(
+                f"the loss became {loss} at step {i}: lower the learning rate"
+            )
+        history.train.append(loss)
+        last = i + 1 == n_steps
+        due = (valid_every and (i + 1) % valid_every == 0) or last
+        if validate is not None and due:
+            history.valid_steps.append(i + 1)
+            history.valid.append(float(validate()))
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
+        if image is not None and ((i + 1) % plot_every == 0 or last):
+            image.value = _png(loss_figure(history, title))
+    bar.close()
+    if live:
+        show_history(history, title)
+    return history
+
+
+def show_history(history: History, title: str = "Training loss") -> None:
+    """Display the static loss figure (also used on a model-cache hit)."""
+    from IPython.display import display
+
+    fig = loss_figure(history, title)
+    display(fig)
+    plt.close(fig)
