@@ -46,7 +46,7 @@ notebooks:
 	@for nb in $(NOTEBOOKS); do \
 		echo "executing $$nb"; \
 		$(OFFLINE) $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
-			--ExecutePreprocessor.timeout=900 "$$nb" || exit 1; \
+			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
 
 clean:

@@ -214,3 +214,18 @@ def test_network_guard_refuses_outside_connections():
     assert run.stdout.strip() == (
         "refused: network access to 'example.invalid' is blocked: the course runs offline"
     )
+
+
+def test_ding_dictionary_where_installed_or_a_clear_message():
+    """CI installs Debian's trans-de-en and sets COURSE_EXPECT_DING=1; elsewhere
+    the loader must say how to install it."""
+    import os
+
+    if os.environ.get("COURSE_EXPECT_DING") == "1" or assets.ding_available():
+        ding = assets.load_ding()
+        assert len(ding.sentences) > 10_000
+        assert len(ding.words) > 50_000
+        assert "Kuchen" in ding.words["cake"]
+    else:
+        with pytest.raises(AssetMissingError, match="apt-get install trans-de-en"):
+            assets.load_ding()

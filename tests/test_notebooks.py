@@ -1,0 +1,78 @@
+"""Every committed notebook: executed, slide metadata on every cell, no errors.
+
+nbval (run by `make test`) then re-executes each one and compares its outputs.
+Strict nbval silently skips cells that were never executed, so this check is
+what makes it check anything.
+"""
+
+import json
+
+import pytest
+
+from tests.conftest import REPO
+
+NOTEBOOKS = sorted((REPO / "notebooks").rglob("*.ipynb"))
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+# Cells whose third-party outputs (bertviz JavaScript) are stripped before commit
+# carry this tag; they are the only code cells allowed to be unexecuted.
+STRIPPED = "third-party-output"
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def test_there_are_notebooks():
+    assert REPO / "notebooks" / "00_start_here.ipynb" in NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_cell_has_slide_metadata(path):
+    for i, cell in enumerate(_cells(path)):
+        slide = cell["metadata"].get("slideshow", {}).get("slide_type")
+        assert slide in SLIDE_TYPES, f"{path.name} cell {i} has no slide type"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_executed_without_errors(path):
+    code = [c for c in _cells(path) if c["cell_type"] == "code"]
+    assert code, f"{path.name} has no code"
+    for i, cell in enumerate(code):
+        if STRIPPED in cell["metadata"].get("tags", []):
+            assert cell["outputs"] == [], (
+                f"{path.name} code cell {i}: stripped cell has outputs"
+            )
+            continue
+        assert cell["execution_count"] is not None, (
+            f"{path.name} code cell {i} never ran"
+        )
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", (
+                f"{path.name} code cell {i} has an error"
+            )
+            assert out.get("name") != "stderr", (
+                f"{path.name} code cell {i} wrote to stderr"
+            )
+    counts = [
+        c["execution_count"]
+        for c in code
+        if STRIPPED not in c["metadata"].get("tags", [])
+    ]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name} was not run top to bottom"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_with_the_course_kernel(path):
+    meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+    assert meta["kernelspec"]["name"] == "python3"
+    assert "jupytext" not in meta
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_with_title_and_talk_path(path):
+    cells = _cells(path)
+    assert cells[0]["cell_type"] == "markdown"
+    assert "".join(cells[0]["source"]).startswith("# ")
+    assert any("talk" in c["metadata"].get("tags", []) for c in cells)
