@@ -47,6 +47,7 @@ notebooks:
 		echo "executing $$nb"; \
 		$(OFFLINE) $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
+		$(PY) scripts/set_notebook_metadata.py "$$nb"; \
 	done
 
 clean:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from utils.style import PALETTE
@@ -52,12 +53,13 @@ def smooth(values: list[float], window: int) -> list[float]:
     return out
 
 
-def loss_figure(
-    history: History, title: str = "Training loss", figsize=(9, 4.5)
-) -> Figure:
+def draw_loss(
+    ax: Axes,
+    history: History,
+    title: str = "Training loss",
+    ylabel: str = "cross-entropy loss (nats)",
+) -> None:
     """The loss curve: raw steps faint, a running mean bold, validation as dots."""
-    fig = Figure(figsize=figsize)  # not pyplot: nothing is shown until we say so
-    ax = fig.subplots()
     steps = range(1, len(history.train) + 1)
     window = max(1, len(history.train) // 50)
     ax.plot(steps, history.train, color=PALETTE["sky"], linewidth=1, alpha=0.5)
@@ -70,8 +72,17 @@ def loss_figure(
             color=PALETTE["orange"],
             label="valid",
         )
-    ax.set(title=title, xlabel="training step", ylabel="cross-entropy loss (nats)")
+    ax.set(title=title, xlabel="training step", ylabel=ylabel)
     ax.legend()
+
+
+def loss_figure(
+    history: History, title: str = "Training loss", ylabel: str = "loss"
+) -> Figure:
+    """The loss curve as a figure outside pyplot, so it is never shown by itself
+    (used for the live image)."""
+    fig = Figure(figsize=(9, 4.5))
+    draw_loss(fig.subplots(), history, title, ylabel)
     fig.tight_layout()
     return fig
 
@@ -102,6 +113,7 @@ def train(
     live: bool | None = None,
     plot_every: int = 0,
     title: str = "Training loss",
+    ylabel: str = "cross-entropy loss (nats)",
 ) -> History:
     """Call `step(i)` for i in 0..n_steps-1; each call does one optimiser step and
     returns its loss. Shows a tqdm bar and, in a notebook, a live loss curve;
@@ -140,17 +152,20 @@ def train(
         bar.update(1)
         bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
         if image is not None and ((i + 1) % plot_every == 0 or last):
-            image.value = _png(loss_figure(history, title))
+            image.value = _png(loss_figure(history, title, ylabel))
     bar.close()
     if live:
-        show_history(history, title)
+        show_history(history, title, ylabel)
     return history
 
 
-def show_history(history: History, title: str = "Training loss") -> None:
+def show_history(
+    history: History,
+    title: str = "Training loss",
+    ylabel: str = "cross-entropy loss (nats)",
+) -> None:
     """Display the static loss figure (also used on a model-cache hit)."""
-    from IPython.display import display
-
-    fig = loss_figure(history, title)
-    display(fig)
-    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    draw_loss(ax, history, title, ylabel)
+    fig.tight_layout()
+    plt.show()
