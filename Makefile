@@ -25,8 +25,11 @@ assets:
 	@test -x "$(PY)" || command -v "$(PY)" >/dev/null 2>&1 || { echo "set-up stopped: $(PY) was not found: run \`make setup\` first." >&2; exit 1; }
 	$(PY) scripts/prepare_assets.py
 
+# LAB_ARGS passes options to JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port=8899"
+LAB_ARGS ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
-	$(PY) -m jupyter lab notebooks/00_start_here.ipynb
+	$(PY) -m jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: setup lint unit
 	$(OFFLINE) $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS)
