@@ -29,7 +29,7 @@ assets:
 LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
-	$(PY) -m jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(PY) -m jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: setup lint unit
 	$(OFFLINE) $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS)
