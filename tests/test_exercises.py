@@ -1,0 +1,29 @@
+"""The exercise-check pattern itself (each lesson's checks are tested with it)."""
+
+from utils import exercises
+
+
+def test_verdicts():
+    def is_right(x):
+        return x == 42
+
+    assert exercises.verdict(None, is_right, "think") == "not attempted yet"
+    assert exercises.verdict(42, is_right, "think") == "correct"
+    assert exercises.verdict(41, is_right, "think") == "not yet. Hint: think"
+
+
+def test_a_crashing_answer_gets_a_hint_not_a_traceback():
+    def is_right(f):
+        return f(2) == 4
+
+    def broken(x):
+        return x / 0
+
+    assert exercises.verdict(broken, is_right, "square it") == (
+        "not yet: your answer raised ZeroDivisionError: division by zero. Hint: square it"
+    )
+
+
+def test_check_prints_with_the_name(capsys):
+    assert exercises.check("Exercise 1", None, bool, "h") == "not attempted yet"
+    assert capsys.readouterr().out == "Exercise 1: not attempted yet\n"

@@ -1,0 +1,35 @@
+"""Exercise checks: every exercise ends in a call that says how you are doing.
+
+A stub returns None, and its check says "not attempted yet"; a wrong answer
+gets a hint; a right one gets "correct". A check never raises: an answer that
+crashes gets a hint too, so the committed notebook has no error output.
+
+Solutions live with the presenter, in `lessons/solutions/`, and the tests run
+every check against its solution and against a wrong answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+NOT_ATTEMPTED = "not attempted yet"
+CORRECT = "correct"
+
+
+def verdict(answer: Any, is_right: Callable[[Any], bool], hint: str) -> str:
+    """The check's message for `answer`: "not attempted yet", "correct", or a hint."""
+    if answer is None:
+        return NOT_ATTEMPTED
+    try:
+        right = bool(is_right(answer))
+    except Exception as err:  # noqa: BLE001 -- a check reports, it never raises
+        return f"not yet: your answer raised {type(err).__name__}: {err}. Hint: {hint}"
+    return CORRECT if right else f"not yet. Hint: {hint}"
+
+
+def check(name: str, answer: Any, is_right: Callable[[Any], bool], hint: str) -> str:
+    """Print and return the verdict, prefixed with the exercise's name."""
+    message = verdict(answer, is_right, hint)
+    print(f"{name}: {message}")
+    return message
