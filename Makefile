@@ -4,6 +4,7 @@
 #   make unit       the fast unit tests (no notebooks)
 #   make notebooks  re-execute and save every notebook
 #   make assets     fetch and prepare the offline assets alone
+#   make slides     build offline reveal.js decks into build/slides/
 # Conda users: create the environment from environment.yml, activate it, then
 #   make assets PY=python   (and the same PY=python for the other targets)
 
@@ -14,7 +15,7 @@ NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpo
 OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup assets lab test unit lint notebooks format clean
+.PHONY: setup assets lab test unit lint notebooks format clean slides slides-talk
 
 setup:
 	@command -v $(PYTHON3) >/dev/null 2>&1 || { echo "set-up stopped: $(PYTHON3) was not found: install Python 3.11+." >&2; exit 1; }
@@ -52,6 +53,13 @@ notebooks:
 			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 		$(PY) scripts/set_notebook_metadata.py "$$nb"; \
 	done
+
+# Offline reveal.js decks in build/slides/ (libraries from node_modules/).
+slides: setup
+	$(OFFLINE) $(PY) scripts/build_slides.py --execute
+
+slides-talk: setup
+	$(OFFLINE) $(PY) scripts/build_slides.py --talk
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
