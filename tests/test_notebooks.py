@@ -76,3 +76,21 @@ def test_notebook_opens_with_title_and_talk_path(path):
     assert cells[0]["cell_type"] == "markdown"
     assert "".join(cells[0]["source"]).startswith("# ")
     assert any("talk" in c["metadata"].get("tags", []) for c in cells)
+
+
+NBVAL_MARKERS = {
+    "# NBVAL_IGNORE_OUTPUT",
+    "# NBVAL_CHECK_OUTPUT",
+    "# NBVAL_RAISES_EXCEPTION",
+    "# NBVAL_SKIP",
+}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_nbval_markers_are_exact_lines(path):
+    """nbval only sees a marker on a line of its own, exactly as written; a
+    marker with a reason on the same line is silently ignored."""
+    for i, cell in enumerate(_cells(path)):
+        for line in "".join(cell["source"]).splitlines():
+            if "NBVAL_" in line:
+                assert line.strip() in NBVAL_MARKERS, f"{path.name} cell {i}: {line!r}"
