@@ -38,11 +38,12 @@ class View:
     message: str = ""
 
 
-def figure_png(fig: Figure, dpi: int = 80) -> bytes:
+def figure_png(fig: Figure, dpi: int = 80, tight: bool = True) -> bytes:
     """Render a matplotlib figure to PNG bytes (this is the drawing that widget
-    latency includes)."""
+    latency includes). `tight=False` skips the second drawing pass that a tight
+    bounding box needs, for figures that set their own margins."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
     return buf.getvalue()
 
 
