@@ -15,7 +15,7 @@ NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpo
 OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup assets lab test unit lint notebooks format clean slides slides-talk
+.PHONY: setup assets lab test unit lint notebooks format clean slides slides-talk bench
 
 setup:
 	@command -v $(PYTHON3) >/dev/null 2>&1 || { echo "set-up stopped: $(PYTHON3) was not found: install Python 3.11+." >&2; exit 1; }
@@ -53,6 +53,10 @@ notebooks:
 			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 		$(PY) scripts/set_notebook_metadata.py "$$nb"; \
 	done
+
+# Measured figures into benchmarks/RESULTS.md (minutes; not part of CI).
+bench: setup
+	$(PY) scripts/bench.py
 
 # Offline reveal.js decks in build/slides/ (libraries from node_modules/).
 slides: setup
