@@ -52,6 +52,7 @@ notebooks:
 		$(OFFLINE) $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 		$(PY) scripts/set_notebook_metadata.py "$$nb"; \
+		$(PY) scripts/strip_third_party.py "$$nb"; \
 	done
 
 # Measured figures into benchmarks/RESULTS.md (minutes; not part of CI).
