@@ -8,6 +8,16 @@ import urllib3  # noqa: F401  (opens a local socket at import to probe IPv6: do 
 REPO = Path(__file__).resolve().parents[1]
 
 
+def cached_loaders(assets):
+    """The loaders that read prepared caches (their kernel caches need clearing)."""
+    return (
+        assets.load_smollm2,
+        assets.load_smollm2_tokenizer,
+        assets.load_glove,
+        assets.load_shakespeare,
+    )
+
+
 @pytest.fixture
 def empty_assets(tmp_path, monkeypatch):
     """Point every asset cache at an empty folder, as on a machine that never ran
@@ -15,8 +25,8 @@ def empty_assets(tmp_path, monkeypatch):
     from utils import assets
 
     monkeypatch.setattr(assets, "ASSETS_DIR", tmp_path)
-    for loader in (assets.load_smollm2, assets.load_glove, assets.load_shakespeare):
+    for loader in cached_loaders(assets):
         loader.cache_clear()
     yield tmp_path
-    for loader in (assets.load_smollm2, assets.load_glove, assets.load_shakespeare):
+    for loader in cached_loaders(assets):
         loader.cache_clear()

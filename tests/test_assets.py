@@ -111,7 +111,10 @@ def _one_sentence(err: Exception) -> str:
     return text
 
 
-@pytest.mark.parametrize("loader", ["load_smollm2", "load_glove", "load_shakespeare"])
+@pytest.mark.parametrize(
+    "loader",
+    ["load_smollm2", "load_smollm2_tokenizer", "load_glove", "load_shakespeare"],
+)
 def test_missing_cache_says_make_assets(empty_assets, loader):
     with pytest.raises(AssetMissingError) as err:
         getattr(assets, loader)()

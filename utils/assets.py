@@ -218,6 +218,18 @@ def load_smollm2() -> tuple[Any, Any]:
     return tokenizer, model.eval()
 
 
+@functools.cache
+def load_smollm2_tokenizer() -> Any:
+    """SmolLM2's tokenizer alone, with its chat template: the same files as
+    `load_smollm2`, without loading the model's 500 MB of weights."""
+    d = smollm2_dir()
+    require_ready(d, "The converted SmolLM2 model")
+    _quiet_transformers()
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(d, local_files_only=True)
+
+
 def convert_smollm2(out: Path | None = None) -> Path:
     """Dequantise the GGUF file to fp32 safetensors in `out` (set-up step).
 
