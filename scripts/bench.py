@@ -123,7 +123,7 @@ def latency(update, inputs: list[dict], n: int = 50) -> tuple[float, float]:
 
 
 def bench_widgets() -> list[str]:
-    from utils import assets, embeddings, ngram
+    from utils import assets, attention, embeddings, ngram, tokenization
 
     cases = {
         "lesson 1: translation (word by word vs phrase table)": (
@@ -136,6 +136,16 @@ def bench_widgets() -> list[str]:
             [{"words": w, "analogy": a, "model": "GloVe 6B 50d"}
              for w, a in (("cake, dog, car, paris", "king - man + woman"), ("hot, cold, warm", ""),
                           ("bank, river, money", "paris - france + italy"))],
+        ),
+        "lesson 4: tokenizer explorer (4 tokenizers)": (
+            tokenization.update,
+            [{"text": t} for t in ("let's talk about bpe", "Kuchen kostet 12,50 € 🎂",
+                                   "def f(x):\n    return x ** 2")],
+        ),
+        "lesson 5: attention explorer (MiniLM, same sentence)": (
+            attention.update,
+            [{"layer": layer, "head": head, "query": 10, "scale": scale, "causal": causal}
+             for layer, head, scale, causal in ((5, 11, True, False), (3, 1, False, False), (0, 6, True, True))],
         ),
     }  # fmt: skip
     rows = ["| widget | median (ms) | p95 (ms) | calls |", "|---|---:|---:|---:|"]
