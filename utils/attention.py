@@ -111,11 +111,13 @@ class MultiHeadAttention(nn.Module):
         def heads(t: torch.Tensor) -> torch.Tensor:  # -> (batch, heads, seq, d_head)
             return t.view(b, n, self.n_heads, self.d_head).transpose(1, 2)
 
-        mask = torch.ones(b, 1, n, n, dtype=torch.bool)  # (batch, 1, seq, seq)
+        mask = torch.ones(
+            b, 1, n, n, dtype=torch.bool, device=x.device
+        )  # (batch, 1, seq, seq)
         if key_padding_mask is not None:
             mask = mask & ~key_padding_mask[:, None, None, :]
         if causal:
-            mask = mask & causal_mask(n)
+            mask = mask & causal_mask(n).to(x.device)
         out, weights = scaled_dot_product_attention(heads(q), heads(k), heads(v), mask)
         out = out.transpose(1, 2).reshape(b, n, d)  # heads side by side again
         return self.out_proj(out), weights
