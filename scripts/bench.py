@@ -151,7 +151,7 @@ def bench_widgets() -> list[str]:
     rows = ["| widget | median (ms) | p95 (ms) | calls |", "|---|---:|---:|---:|"]
     for name, (update, inputs) in cases.items():
         median, p95 = latency(update, inputs)
-        rows.append(f"| {name} | {median:.0f} | {p95:.0f} | 50 |")
+        rows.append(f"| {name} | {median:.1f} | {p95:.1f} | 50 |")
         print(rows[-1], flush=True)
     return rows
 
