@@ -29,6 +29,16 @@ def test_device_defaults_to_cuda_only_when_present(monkeypatch):
     assert runtime.get_device("cpu") == torch.device("cpu")
 
 
+def test_quick_mode_changes_only_step_counts(monkeypatch):
+    monkeypatch.delenv(runtime.QUICK_ENV, raising=False)
+    assert runtime.train_steps(1200) == 1200
+    monkeypatch.setenv(runtime.QUICK_ENV, "0")
+    assert runtime.train_steps(1200) == 1200
+    monkeypatch.setenv(runtime.QUICK_ENV, "1")
+    assert runtime.train_steps(1200) == 120
+    assert runtime.train_steps(30) == 10
+
+
 def test_smooth_is_a_running_mean():
     assert training.smooth([1.0, 3.0, 5.0, 7.0], window=2) == [1.0, 2.0, 4.0, 6.0]
     assert training.smooth([], window=3) == []

@@ -34,3 +34,15 @@ def describe_device(device: torch.device | None = None) -> str:
     if device.type == "cuda":
         return f"cuda: {torch.cuda.get_device_name(device)}"
     return f"cpu ({torch.get_num_threads()} threads)"
+
+
+QUICK_ENV = "COURSE_QUICK"
+
+
+def train_steps(n: int) -> int:
+    """`n` training steps, or a tenth of them (at least 10) when the environment
+    variable COURSE_QUICK=1 is set. The browser suite and the determinism check
+    use it to run the training lessons fast; nothing but step counts changes."""
+    if os.environ.get(QUICK_ENV, "") in ("", "0"):
+        return n
+    return max(10, n // 10)

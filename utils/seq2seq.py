@@ -486,9 +486,10 @@ def load_or_train(
     """(model, (src_vocab, tgt_vocab), history, was_cached) through the model
     cache: trained here if absent (or `force`), else loaded."""
     from utils.cache import cached_model
-    from utils.runtime import get_device
+    from utils.runtime import get_device, train_steps
 
     device = get_device()
+    config = {**config, "n_steps": train_steps(config["n_steps"])}
     vocabs = vocabularies(config["lowercase_source"])
     model, history, was_cached = cached_model(
         name=name,

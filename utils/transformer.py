@@ -247,16 +247,17 @@ def load_or_train_transformer(force: bool = False, live: bool = False):
     """(model, (src_vocab, tgt_vocab), history, was_cached) via the model cache,
     trained with lesson 3's loop (`seq2seq.fit`) if absent or `force`."""
     from utils.cache import cached_model
-    from utils.runtime import get_device
+    from utils.runtime import get_device, train_steps
 
     device = get_device()
-    vocabs = s2s.vocabularies(CONFIG["lowercase_source"])
+    config = {**CONFIG, "n_steps": train_steps(CONFIG["n_steps"])}
+    vocabs = s2s.vocabularies(config["lowercase_source"])
     model, history, was_cached = cached_model(
         name=NAME,
-        config=CONFIG,
+        config=config,
         seed=SEED,
-        build=lambda: build_model(CONFIG, *vocabs).to(device),
-        fit=lambda m: s2s.fit(m, CONFIG, SEED, live=live, desc=NAME),
+        build=lambda: build_model(config, *vocabs).to(device),
+        fit=lambda m: s2s.fit(m, config, SEED, live=live, desc=NAME),
         force=force,
     )
     return model, vocabs, history, was_cached
