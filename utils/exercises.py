@@ -28,6 +28,19 @@ def verdict(answer: Any, is_right: Callable[[Any], bool], hint: str) -> str:
     return CORRECT if right else f"not yet. Hint: {hint}"
 
 
+def stub_to_none(answer: Any, *probe: Any) -> Any:
+    """A function that still returns None for `probe` (the notebook's stub)
+    counts as not attempted yet: None. Anything else is returned unchanged; an
+    answer that crashes on `probe` is left for the check to report."""
+    if not callable(answer):
+        return answer
+    try:
+        result = answer(*probe)
+    except Exception:  # noqa: BLE001 -- the check itself reports the error
+        return answer
+    return None if result is None else answer
+
+
 def check(name: str, answer: Any, is_right: Callable[[Any], bool], hint: str) -> str:
     """Print and return the verdict, prefixed with the exercise's name."""
     message = verdict(answer, is_right, hint)

@@ -545,9 +545,9 @@ def make_stepper_update(model: Transformer, src_vocab: Vocab, tgt_vocab: Vocab):
 def check_block_params(answer) -> str:
     """Exercise 1: a function (d_model, d_ff) -> number of weights in one
     encoder Block, compared with PyTorch's count."""
-    from utils.exercises import check
+    from utils.exercises import check, stub_to_none
 
-    answer = s2s._stub_to_none(answer, 8, 16)
+    answer = stub_to_none(answer, 8, 16)
 
     def is_right(f) -> bool:
         sizes = [(8, 16), (64, 256), (128, 512), (12, 7)]
@@ -571,9 +571,9 @@ def check_block_params(answer) -> str:
 def check_attention_bytes(answer) -> str:
     """Exercise 2: a function (n, n_heads, n_layers) -> bytes of float32
     attention weights kept for one sequence in a whole encoder."""
-    from utils.exercises import check
+    from utils.exercises import check, stub_to_none
 
-    answer = s2s._stub_to_none(answer, 4, 2, 1)
+    answer = stub_to_none(answer, 4, 2, 1)
 
     def is_right(f) -> bool:
         cases = [(4, 2, 1), (16, 4, 2), (4096, 12, 12), (1, 1, 1)]
