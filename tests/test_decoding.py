@@ -1,0 +1,160 @@
+"""Tests for utils/decoding.py: SmolLM2 stepped by hand with a KV cache."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import torch
+
+from utils import decoding as D
+from utils.widgets import View
+
+PROMPTS = ["The capital of France is", "def fibonacci(n):"]
+
+
+@pytest.fixture(scope="module")
+def smol():
+    from utils.assets import load_smollm2
+
+    return load_smollm2()
+
+
+def prompt_ids(tokenizer, prompt: str) -> list[int]:
+    return tokenizer(prompt)["input_ids"]
+
+
+def hf_greedy(model, ids: list[int], n_new: int) -> list[int]:
+    """The library's reference: generate with sampling off, no early stop."""
+    x = torch.tensor([ids])
+    with torch.no_grad():
+        out = model.generate(
+            x,
+            attention_mask=torch.ones_like(x),
+            max_new_tokens=n_new,
+            min_new_tokens=n_new,
+            do_sample=False,
+        )
+    return out[0, len(ids) :].tolist()
+
+
+@pytest.mark.parametrize("prompt", PROMPTS)
+def test_greedy_loop_matches_generate(smol, prompt):
+    tokenizer, model = smol
+    ids = prompt_ids(tokenizer, prompt)
+    reference = hf_greedy(model, ids, 24)
+    assert len(reference) == 24
+    assert D.greedy(model, ids, 24) == reference
+
+
+def test_stepper_greedy_path_matches_generate(smol):
+    tokenizer, model = smol
+    stepper = D.Stepper(tokenizer, model)
+    reference = hf_greedy(model, prompt_ids(tokenizer, PROMPTS[0]), 16)
+    stepper.update(PROMPTS[0], [0] * 16)
+    assert [c.id for c in stepper.taken] == reference
+    assert tokenizer.decode(reference).startswith(" Paris.")
+
+
+def test_each_step_feeds_one_token_and_warns_nothing(smol):
+    tokenizer, model = smol
+    ids = prompt_ids(tokenizer, PROMPTS[0])
+    lm = D.CachedLM(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. the FutureWarning of an old kwarg
+        logits = lm.start(ids)
+        assert len(lm) == len(ids)
+        for n in range(1, 4):
+            logits = lm.step(int(logits.argmax()))
+            assert len(lm) == len(ids) + n  # one position more per step
+        lm.drop_last()
+        assert len(lm) == len(ids) + 2
+
+
+def test_probabilities_are_a_sorted_top_k(smol):
+    tokenizer, model = smol
+    view_options = D.Stepper(tokenizer, model, k=5)
+    view_options.update(PROMPTS[0])
+    top = view_options.options[-1]
+    assert len(top) == 5
+    assert [c.p for c in top] == sorted((c.p for c in top), reverse=True)
+    assert 0 < sum(c.p for c in top) <= 1
+    assert top[0].text == " Paris"
+
+
+def test_back_and_forth_reuses_the_cache_and_gives_the_same_view(smol):
+    tokenizer, model = smol
+    fresh = D.Stepper(tokenizer, model).update(PROMPTS[0], [0, 1, 0, 2])
+    stepper = D.Stepper(tokenizer, model)
+    stepper.update(PROMPTS[0], [0, 1, 0, 2, 0, 0])
+    n_calls = len(stepper.seconds)
+    view = stepper.update(PROMPTS[0], [0, 1, 0, 2])  # two steps back: no model call
+    assert len(stepper.seconds) == n_calls
+    assert view == fresh
+    assert len(stepper.lm) == len(prompt_ids(tokenizer, PROMPTS[0])) + 4
+    stepper.update(PROMPTS[0], [0, 1, 0, 2, 1])  # one step forward: one call
+    assert len(stepper.seconds) == n_calls + 1
+
+
+def test_a_non_greedy_pick_is_highlighted(smol):
+    tokenizer, model = smol
+    view = D.Stepper(tokenizer, model).update(PROMPTS[0], [0, 1])
+    assert view.html.count("#fde2b8") == 1  # one orange box: the 2nd choice
+    assert view.html.count("#dcebf7") == 1  # one blue box: the greedy choice
+    assert "Step 3" in view.html
+
+
+def test_bad_input_gives_messages(smol, monkeypatch):
+    tokenizer, model = smol
+    stepper = D.Stepper(tokenizer, model)
+    assert stepper.update("   ") == View(message="Type some text to see the result.")
+    assert stepper.update("", [0, 1]) == View(
+        message="Type some text to see the result."
+    )
+    long = stepper.update("word " * 20_000)
+    assert "only its last 256 are used" in long.message
+    emoji = stepper.update("😀🎂 مرحبا 猫", [0, 0])
+    assert emoji.html and not emoji.message
+    clamped = stepper.update(PROMPTS[0], [-5, 99])  # ranks forced into 0..k-1
+    assert stepper.picks == [0, 4] and clamped.html
+    monkeypatch.setattr(D, "MAX_NEW_TOKENS", 3)
+    limit = D.Stepper(tokenizer, model).update(PROMPTS[0], [0] * 10)
+    assert "3 new tokens, the stepper's limit" in limit.message
+
+
+def test_end_of_text_stops_the_stepper(smol):
+    tokenizer, model = smol
+    stepper = D.Stepper(tokenizer, model)
+    stepper.eos = {tokenizer.convert_tokens_to_ids("ĠParis")}  # pretend " Paris" ends
+    view = stepper.update(PROMPTS[0], [0, 0, 0])
+    assert stepper.finished and len(stepper.taken) == 1
+    assert "its end of text: it stops here" in view.message
+    assert "most likely next tokens" not in view.html
+    view = stepper.update(PROMPTS[0], [])  # back out of the end
+    assert not stepper.finished and "Step 1" in view.html
+
+
+def test_shown_makes_whitespace_and_byte_pieces_visible():
+    assert D.shown(" a\nb\ufffd") == "␣a⏎b▯"
+
+
+def test_widget_buttons_step_and_go_back(smol):
+    tokenizer, model = smol
+    box = D.show_stepper(D.Stepper(tokenizer, model), PROMPTS[0])
+    text, greedy1, _greedy10, back, reset = box.children[0].children
+    candidates = box.children[1].children[1:]
+    out = box.children[2]
+    start = out.value
+    assert candidates[0].description.startswith("␣Paris")
+    greedy1.click()
+    assert "Step 2" in out.value and out.value != start
+    candidates[2].click()
+    assert "Step 3" in out.value and "#fde2b8" in out.value
+    back.click()
+    back.click()
+    assert out.value == start
+    text.value = "Once upon a time"
+    assert "Once upon a time" in out.value and "Step 1" in out.value
+    greedy1.click()
+    reset.click()
+    assert "Step 1" in out.value

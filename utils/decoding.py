@@ -1,0 +1,299 @@
+"""Decoding a real language model one token at a time, with a key/value cache.
+
+A decoder gives, for a prefix, a probability for every possible next token.
+Generating text is a loop: pick a token, append it, ask again. `generate` hides
+that loop; the stepper of lesson 6 opens it up on SmolLM2-135M.
+
+The key/value cache is what makes each step cheap. Attention at a new position
+needs the keys and values of every earlier position, and those never change
+(the causal mask stops earlier positions from seeing later ones). So each layer
+keeps them, and a step feeds in only the one new token: its work grows with the
+length of the prefix instead of its square. Our loop is checked against
+`model.generate(do_sample=False)`: the same tokens, exactly.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from utils.widgets import View, clean_text
+
+MAX_PROMPT_TOKENS = 256  # longer prompts keep their last tokens
+MAX_NEW_TOKENS = 64  # the stepper stops here
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible next token: its id, its text and its probability."""
+
+    id: int
+    text: str
+    p: float
+
+
+class CachedLM:
+    """A Hugging Face causal LM stepped by hand: `start` runs the prompt once
+    (the "prefill") and keeps every layer's keys and values; `step` feeds one
+    token and appends its keys and values; `drop_last` removes the newest.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model.eval()
+        self.device = next(model.parameters()).device
+        self.cache: Any = None  # transformers' DynamicCache: per layer, K and V
+
+    @torch.no_grad()
+    def start(self, ids: Sequence[int]) -> torch.Tensor:
+        """Run the whole prompt; return the logits for the next token (vocab,)."""
+        x = torch.tensor([list(ids)], device=self.device)  # (1, n)
+        out = self.model(input_ids=x, use_cache=True)
+        self.cache = out.cache
+        return out.logits[0, -1]  # (vocab,)
+
+    @torch.no_grad()
+    def step(self, token_id: int) -> torch.Tensor:
+        """Feed one token, reusing the cache; return the next logits (vocab,)."""
+        x = torch.tensor([[token_id]], device=self.device)  # (1, 1): one new token
+        out = self.model(input_ids=x, cache=self.cache, use_cache=True)
+        self.cache = out.cache  # now one position longer
+        return out.logits[0, -1]  # (vocab,)
+
+    def drop_last(self) -> None:
+        """Forget the newest position's keys and values (to step back)."""
+        self.cache.crop(-1)
+
+    def __len__(self) -> int:
+        """Positions held in the cache."""
+        return 0 if self.cache is None else self.cache.get_seq_length()
+
+
+def top_k(tokenizer: Any, logits: torch.Tensor, k: int) -> list[Candidate]:
+    """The k most likely next tokens, with softmax probabilities."""
+    p = torch.softmax(logits.float(), dim=-1)  # (vocab,)
+    probs, ids = p.topk(k)
+    return [
+        Candidate(i, tokenizer.decode([i]), q)
+        for i, q in zip(ids.tolist(), probs.tolist())
+    ]
+
+
+def greedy(model: Any, ids: Sequence[int], n_new: int) -> list[int]:
+    """Greedy decoding with our loop: always the most likely token, `n_new`
+    times (no stopping at end-of-text, as `generate` with that many tokens
+    and no EOS would do). Returns only the new ids."""
+    lm = CachedLM(model)
+    logits, out = lm.start(ids), []
+    for _ in range(n_new):
+        out.append(int(logits.argmax()))
+        logits = lm.step(out[-1])
+    return out
+
+
+def shown(text: str) -> str:
+    """A token's text made visible: spaces as ␣, newlines as ⏎, and ▯ for a
+    piece of a character that is split over several byte-level tokens (an
+    emoji takes up to four)."""
+    return text.replace(" ", "␣").replace("\n", "⏎").replace("\ufffd", "▯")
+
+
+class Stepper:
+    """The state behind the SmolLM2 stepper widget: a prompt, the tokens taken
+    so far, and the top-k candidates at each step.
+
+    `update(prompt, picks)` is the widget's pure entry point: the view for
+    `prompt` followed by the tokens of the given ranks (0 = the most likely).
+    It reuses the cache when `picks` extends or shortens the previous ones,
+    so a click costs one step of the model, not a rerun of the whole text.
+    """
+
+    def __init__(self, tokenizer: Any, model: Any, k: int = 5) -> None:
+        self.tokenizer, self.lm, self.k = tokenizer, CachedLM(model), k
+        self.eos = {
+            tokenizer.eos_token_id,
+            tokenizer.convert_tokens_to_ids("<|endoftext|>"),
+        }
+        self.prompt: str | None = None
+        self.message = ""
+        self.picks: list[int] = []  # rank chosen at each step
+        self.taken: list[Candidate] = []  # token taken at each step
+        self.options: list[list[Candidate]] = []  # candidates before each step
+        self.seconds: list[float] = []  # time of each model call
+
+    # --- state changes ------------------------------------------------------
+
+    def reset(self, prompt: str) -> None:
+        """Start again from a new prompt: one forward pass over all of it."""
+        self.prompt, self.picks, self.taken, self.options = prompt, [], [], []
+        text, self.message = clean_text(prompt)
+        if not text:
+            return
+        ids = self.tokenizer(text)["input_ids"]
+        if len(ids) > MAX_PROMPT_TOKENS:
+            ids = ids[-MAX_PROMPT_TOKENS:]
+            self.message = (
+                f"The prompt is {len(self.tokenizer(text)['input_ids']):,} tokens "
+                f"long: only its last {MAX_PROMPT_TOKENS} are used."
+            )
+        start = time.perf_counter()
+        logits = self.lm.start(ids)
+        self.seconds.append(time.perf_counter() - start)
+        self.options.append(top_k(self.tokenizer, logits, self.k))
+
+    def take(self, rank: int) -> None:
+        """Append the candidate of this rank (0 = most likely): one model step."""
+        if self.finished:
+            return
+        rank = min(max(int(rank), 0), self.k - 1)
+        chosen = self.options[-1][rank]
+        self.picks.append(rank)
+        self.taken.append(chosen)
+        if chosen.id in self.eos or len(self.taken) >= MAX_NEW_TOKENS:
+            return  # nothing more to predict
+        start = time.perf_counter()
+        logits = self.lm.step(chosen.id)
+        self.seconds.append(time.perf_counter() - start)
+        self.options.append(top_k(self.tokenizer, logits, self.k))
+
+    def back(self) -> None:
+        """Undo the last step (the cache drops that position)."""
+        if not self.taken:
+            return
+        if len(self.options) > len(self.taken):  # the last token went through
+            self.options.pop()
+            self.lm.drop_last()
+        self.picks.pop()
+        self.taken.pop()
+
+    @property
+    def finished(self) -> bool:
+        """No prompt, or the model ended its text, or the step limit is reached."""
+        return not self.options or len(self.options) == len(self.taken)
+
+    # --- the widget's entry point -------------------------------------------
+
+    def update(self, prompt: str, picks: Sequence[int] = ()) -> View:
+        """The view after taking the tokens of ranks `picks` after `prompt`."""
+        picks = [min(max(int(r), 0), self.k - 1) for r in picks][:MAX_NEW_TOKENS]
+        if (
+            prompt != self.prompt
+            or picks[: len(self.picks)] != self.picks[: len(picks)]
+        ):
+            self.reset(prompt)
+        while len(self.picks) > len(picks):
+            self.back()
+        for rank in picks[len(self.picks) :]:
+            self.take(rank)
+        return self.view()
+
+    def view(self) -> View:
+        """The text so far (taken tokens boxed; those that were not the model's
+        first choice in orange) and a table of the candidates for the next one."""
+        if not self.options:
+            return View(message=self.message)
+        boxes = "".join(
+            f'<span style="border:1px solid #999;border-radius:3px;padding:0 2px;'
+            f'margin:0 1px;background:{"#fde2b8" if r else "#dcebf7"}">'
+            f"{html.escape(shown(c.text))}</span>"
+            for c, r in zip(self.taken, self.picks)
+        )
+        prompt = html.escape(clean_text(self.prompt)[0][-300:])
+        text = (
+            f'<p style="font-size:17px;line-height:1.9"><span style="color:#666">'
+            f"{prompt}</span>{boxes}</p>"
+        )
+        message = self.message
+        if self.finished and self.taken:
+            last = self.taken[-1]
+            end = (
+                f"The model chose {last.text!r}, its end of text: it stops here."
+                if last.id in self.eos
+                else f"That is {MAX_NEW_TOKENS} new tokens, the stepper's limit."
+            )
+            message = " ".join(filter(None, [message, end + " Press back to go on."]))
+            return View(html=text, message=message)
+        rows = "".join(
+            f"<tr><td>{rank + 1}</td><td><code>{html.escape(shown(c.text))}</code></td>"
+            f"<td>{c.p:.3f}</td><td>"
+            f'<div style="background:#0072B2;height:12px;width:{200 * c.p:.0f}px">'
+            "</div></td></tr>"
+            for rank, c in enumerate(self.options[-1])
+        )
+        table = (
+            f"<p>Step {len(self.taken) + 1}: the {self.k} most likely next tokens</p>"
+            '<table style="font-size:15px"><thead><tr><th>rank</th><th>token</th>'
+            "<th>p</th><th></th></tr></thead><tbody>" + rows + "</tbody></table>"
+        )
+        return View(html=text + table, message=message)
+
+
+def show_stepper(stepper: Stepper, prompt: str, steps: int = 0):
+    """Display the stepper: a static picture of `prompt` after `steps` greedy
+    steps, then the live widget: a prompt box, one button per candidate
+    (labelled with the token), "greedy ×1", "greedy ×10", "back" and "reset"."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    from utils.widgets import message_html, safe_update, static
+
+    picks: list[int] = [0] * steps
+    static(safe_update(stepper.update, prompt=prompt, picks=picks))
+
+    text = widgets.Text(value=prompt, description="prompt", continuous_update=False)
+    text.layout.width = "480px"
+    buttons = [
+        widgets.Button(layout=widgets.Layout(width="auto")) for _ in range(stepper.k)
+    ]
+    greedy1 = widgets.Button(description="greedy ×1", button_style="info")
+    greedy10 = widgets.Button(description="greedy ×10", button_style="info")
+    back = widgets.Button(description="back")
+    reset = widgets.Button(description="reset")
+    out = widgets.HTML(value="")
+
+    def refresh() -> None:
+        view = safe_update(stepper.update, prompt=text.value, picks=picks)
+        out.value = message_html(view.message) + view.html
+        options = [] if stepper.finished else stepper.options[-1]
+        for i, button in enumerate(buttons):
+            c = options[i] if i < len(options) else None
+            button.description = f"{shown(c.text)}  {c.p:.2f}" if c else "-"
+            button.disabled = c is None
+
+    def go(ranks: Sequence[int]) -> None:
+        for rank in ranks:
+            if stepper.finished:
+                break
+            picks.append(rank)
+            refresh()
+
+    def on_back(_: object) -> None:
+        if picks:
+            picks.pop()
+        refresh()
+
+    def on_reset(_: object) -> None:
+        picks.clear()
+        refresh()
+
+    for rank, button in enumerate(buttons):
+        button.on_click(lambda _, r=rank: go([r]))
+    greedy1.on_click(lambda _: go([0]))
+    greedy10.on_click(lambda _: go([0] * 10))
+    back.on_click(on_back)
+    reset.on_click(on_reset)
+    text.observe(lambda _: on_reset(None), names="value")
+    box = widgets.VBox(
+        [
+            widgets.HBox([text, greedy1, greedy10, back, reset]),
+            widgets.HBox([widgets.Label("take:"), *buttons]),
+            out,
+        ]
+    )
+    display(box)
+    refresh()
+    return box
