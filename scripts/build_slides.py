@@ -45,6 +45,9 @@ def exporter(out_dir: Path) -> SlidesExporter:
     rel = Path(os.path.relpath(NODE, out_dir))
     for option, path in LIBRARIES.items():
         setattr(ex, option, (rel / path).as_posix())
+    # nbconvert 7.17 imports mermaid from cdnjs in every deck; no lesson draws a
+    # mermaid diagram, so a local no-op module keeps the deck offline.
+    ex.mermaid_js_url = "data:text/javascript,export default {initialize() {}};"
     ex.reveal_scroll = True
     return ex
 
@@ -80,10 +83,19 @@ def merge_widget_state(deck: nbformat.NotebookNode, nb: nbformat.NotebookNode) -
     dst["state"].update(src["state"])
 
 
-def write_index(decks: list[tuple[str, Path]], title: str) -> Path:
+def write_index(title: str) -> Path:
+    """An index of every deck in the build folder: the lesson decks in course
+    order, then the talk decks. Both builds keep each other's decks listed."""
+    order = {p.stem: i for i, p in enumerate(notebooks())}
+    lessons = sorted(
+        (p for p in BUILD.glob("*.slides.html") if not p.name.startswith("talk_")),
+        key=lambda p: order.get(p.name.removesuffix(".slides.html"), len(order)),
+    )
+    talks = sorted(BUILD.glob("talk_*.slides.html"))
     items = "\n".join(
-        f'<li><a href="{html.escape(p.name)}">{html.escape(name)}</a></li>'
-        for name, p in decks
+        f'<li><a href="{html.escape(p.name)}">'
+        f"{html.escape(p.name.removesuffix('.slides.html').replace('_', ' '))}</a></li>"
+        for p in lessons + talks
     )
     index = BUILD / "index.html"
     index.write_text(
@@ -114,7 +126,9 @@ def main() -> None:
             print(f"executing {path.relative_to(REPO)}", flush=True)
             execute(nb, path.parent)
         if args.talk:
-            part = path.parent.name if path.parent.name.startswith("part") else "start"
+            # The start-here notebook opens the first part's talk.
+            folder = path.parent.name
+            part = folder.split("_")[0] if folder.startswith("part") else "part1"
             deck = parts.setdefault(
                 part, nbformat.v4.new_notebook(metadata=copy.deepcopy(nb.metadata))
             )
@@ -132,7 +146,7 @@ def main() -> None:
         out = BUILD / f"talk_{part}.slides.html"
         out.write_text(body, encoding="utf-8")
         decks.append((f"talk: {part}", out))
-    index = write_index(decks, "Transformers Lunch & Learn: slides")
+    index = write_index("Transformers Lunch & Learn: slides")
     print(
         f"{len(decks)} decks in {BUILD.relative_to(REPO)}; open {index.relative_to(REPO)}"
     )
