@@ -152,3 +152,36 @@ def test_broken_or_partial_cache_entry_retrains(tmp_path):
     assert len(calls) == 2
     cache.cached_model("m", {}, 0, build, fit, root=tmp_path)
     assert len(calls) == 2  # the rebuilt entry is a hit
+
+
+def test_summary_line_has_no_timing():
+    history = History([3.0, 2.0, 0.4123], [3], [0.52])
+    assert training.summary("gru", history) == (
+        "gru: 3 steps, last train loss 0.412, validation loss 0.520"
+    )
+    assert (
+        training.summary("lm", History([1.0])) == "lm: 1 steps, last train loss 1.000"
+    )
+
+
+def test_live_training_ends_with_the_summary(monkeypatch):
+    import IPython.display
+
+    updates = []
+
+    class Handle:
+        def update(self, obj, raw=False):
+            updates.append((obj, raw))
+
+    shown = []
+    monkeypatch.setattr(
+        IPython.display,
+        "display",
+        lambda obj, display_id=False: shown.append(obj) or Handle(),
+    )
+    monkeypatch.setattr(training, "show_history", lambda *a: shown.append("figure"))
+    history = training.train(lambda i: 1.0 / (i + 1), 4, live=True, desc="toy")
+    assert history.train == [1.0, 0.5, 1 / 3, 0.25]
+    # the live bar and curve are replaced by one line, then the static figure
+    assert updates == [({"text/plain": "toy: 4 steps, last train loss 0.250"}, True)]
+    assert shown[-1] == "figure"

@@ -126,15 +126,20 @@ def train(
 
     live = _in_notebook() if live is None else live
     history = History()
-    image = None
+    image = handle = None
     if live:
         import ipywidgets as widgets
         from IPython.display import display
+        from tqdm.notebook import tqdm as notebook_tqdm
 
+        bar = notebook_tqdm(total=n_steps, desc=desc, display=False)
         image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
-    bar = tqdm(total=n_steps, desc=desc, disable=not live, leave=True)
-    if image is not None:
-        display(image)
+        # The bar and the live curve share one display, which a plain summary
+        # replaces at the end: saved notebooks and slides keep that line and
+        # the static figure, not a bar frozen at its first frame.
+        handle = display(widgets.VBox([bar.container, image]), display_id=True)
+    else:
+        bar = tqdm(total=n_steps, desc=desc, disable=True)
     plot_every = plot_every or max(1, n_steps // 20)
     for i in range(n_steps):
         loss = float(step(i))
@@ -154,9 +159,23 @@ def train(
         if image is not None and ((i + 1) % plot_every == 0 or last):
             image.value = _png(loss_figure(history, title, ylabel))
     bar.close()
-    if live:
+    if handle is not None:
+        handle.update({"text/plain": summary(desc, history)}, raw=True)
+        bar.container.close()
+        image.close()
         show_history(history, title, ylabel)
     return history
+
+
+def summary(desc: str, history: History) -> str:
+    """One line for the end of training, e.g. "gru: 1,200 steps, last train
+    loss 0.412, validation loss 0.520" (no timing, so reruns print the same)."""
+    line = (
+        f"{desc}: {len(history.train):,} steps, last train loss {history.train[-1]:.3f}"
+    )
+    if history.valid:
+        line += f", validation loss {history.valid[-1]:.3f}"
+    return line
 
 
 def show_history(
