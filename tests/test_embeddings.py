@@ -373,6 +373,29 @@ def test_explorer_unknown_model(explorer):
     assert explorer.update("man", "", "GloVe").message == "Pick a model: tiny."
 
 
+def test_explorer_analogy_alone(explorer):
+    # Regression (found by tests/test_widget_properties.py): an analogy with the
+    # words box empty raised a ValueError from a matrix product of no queries.
+    view = explorer.update("", "king - man + woman", "tiny")
+    assert view.message == "" and view.png.startswith(b"\x89PNG")
+    assert "king - man + woman &asymp; <b>queen (0.95)" in view.html
+    assert "<table" not in view.html
+
+
+def test_explorer_draws_cjk_without_warnings():
+    # Regression (found by tests/test_widget_properties.py): a word whose glyphs
+    # the font lacks let matplotlib's warning out, printed below the widget.
+    import warnings
+
+    kv = make_kv()
+    kv.add_vectors(["猫"], np.array([[0.6, 0.8]], dtype=np.float32))
+    explorer = E.Explorer({"tiny": (kv, None)}, n_neighbours=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view = explorer.update("猫, man", "", "tiny")
+    assert view.message == "" and view.png.startswith(b"\x89PNG")
+
+
 def test_space_nearest_excludes_and_breaks_ties_by_frequency(kv):
     space = E.Space.of(kv)
     near = space.nearest(np.stack([space.vector("man")]), 2, [{"man"}])

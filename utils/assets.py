@@ -26,9 +26,10 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 ASSETS_DIR = Path(os.environ.get("COURSE_ASSETS", REPO / ".assets"))
@@ -36,6 +37,7 @@ SETUP_HINT = "run `make assets` in the course folder"
 READY = "READY.json"  # written last, so a half-written cache is never taken as done
 
 DECK_SENTENCE = "let's talk about bpe"
+T = TypeVar("T")
 
 
 class AssetMissingError(RuntimeError):
@@ -138,6 +140,15 @@ def require_ready(folder: Path, what: str) -> dict[str, Any]:
     return info
 
 
+def read_cache(folder: Path, what: str, read: Callable[[], T]) -> T:
+    """`read()` a prepared cache; if its files cannot be read although the READY
+    marker agrees with them (corrupt bytes), the same one-sentence error."""
+    try:
+        return read()
+    except Exception as err:  # any reader's error means a corrupt cache
+        raise _missing(what, folder) from err
+
+
 def write_ready(folder: Path, **info: Any) -> None:
     """Mark a cache folder as complete (called last by the set-up step)."""
     files = {
@@ -213,9 +224,12 @@ def load_smollm2() -> tuple[Any, Any]:
     _quiet_transformers()
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(d, local_files_only=True)
-    model = AutoModelForCausalLM.from_pretrained(d, local_files_only=True)
-    return tokenizer, model.eval()
+    def read() -> tuple[Any, Any]:
+        tokenizer = AutoTokenizer.from_pretrained(d, local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(d, local_files_only=True)
+        return tokenizer, model.eval()
+
+    return read_cache(d, "The converted SmolLM2 model", read)
 
 
 @functools.cache
@@ -227,7 +241,11 @@ def load_smollm2_tokenizer() -> Any:
     _quiet_transformers()
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(d, local_files_only=True)
+    return read_cache(
+        d,
+        "The converted SmolLM2 model",
+        lambda: AutoTokenizer.from_pretrained(d, local_files_only=True),
+    )
 
 
 def convert_smollm2(out: Path | None = None) -> Path:
@@ -332,7 +350,11 @@ def load_glove() -> Any:
 
     d = glove_dir()
     require_ready(d, "The prepared GloVe vectors")
-    return KeyedVectors.load(str(d / "glove.kv"), mmap="r")
+    return read_cache(
+        d,
+        "The prepared GloVe vectors",
+        lambda: KeyedVectors.load(str(d / "glove.kv"), mmap="r"),
+    )
 
 
 # --- Shakespeare -------------------------------------------------------------------

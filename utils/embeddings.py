@@ -23,6 +23,7 @@ import html
 import re
 import tempfile
 import time
+import warnings
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -816,14 +817,19 @@ class Explorer:
                 )
             return View(message=" ".join(messages))
 
-        queries = np.stack([space.vector(w) for w in known]) if known else []
-        near = space.nearest(queries, self.n_neighbours, [{w} for w in known])
-        neighbours = dict(zip(known, near)) if known else {}
+        neighbours: dict[str, list[tuple[str, float]]] = {}
+        if known:  # an analogy alone has no words to find neighbours of
+            queries = np.stack([space.vector(w) for w in known])
+            near = space.nearest(queries, self.n_neighbours, [{w} for w in known])
+            neighbours = dict(zip(known, near))
         answers = space.analogy(*triple) if triple else []
         fig = self._draw(space, model, neighbours, triple, answers)
+        with warnings.catch_warnings():  # CJK or emoji the font lacks: drawn as boxes
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            png = figure_png(fig)
         return View(
             html=self._html(neighbours, triple, answers),
-            png=figure_png(fig),
+            png=png,
             message=" ".join(messages),
         )
 
