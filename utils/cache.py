@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,9 @@ from utils.assets import ASSETS_DIR
 from utils.runtime import seed_everything
 from utils.training import History
 
-CACHE_DIR = ASSETS_DIR / "trained"
+# COURSE_MODEL_CACHE moves the cache, e.g. to an empty folder so that every
+# model is trained afresh (scripts/check_determinism.py).
+CACHE_DIR = Path(os.environ.get("COURSE_MODEL_CACHE") or ASSETS_DIR / "trained")
 
 
 def cache_key(name: str, config: dict[str, Any], seed: int) -> str:
