@@ -104,6 +104,17 @@ def test_stepper_bad_inputs():
         assert "<table" in view.html
 
 
+def test_stepper_names_every_problem():
+    update = _update()
+    long = update("the man " * 50_000, 1, "greedy (1st)").message
+    assert "Only the first 2,000 characters are used." in long
+    assert "Only the first 40 words are used." in long
+    for step in (-5, 10**9, "x", float("nan"), 2.5):
+        message = update("The man buys the cake.", step, "2nd").message
+        assert "The step must be a whole number from 1 to 40" in message, step
+    assert "'4th' is not a choice" in update("The man buys the cake.", 1, "4th").message
+
+
 def test_check_block_params():
     assert T.check_block_params(solution.block_params) == CORRECT
     assert T.check_block_params(None) == NOT_ATTEMPTED

@@ -18,6 +18,7 @@ vocabularies, batches, loss and model cache, so the BLEU scores compare.
 from __future__ import annotations
 
 import html
+import math
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -504,9 +505,10 @@ def make_stepper_update(model: Transformer, src_vocab: Vocab, tgt_vocab: Vocab):
         if not text:
             return View(message=message)
         words = src_vocab.tokens(text)
+        notes = [message]
         if len(words) > s2s.MAX_WORDS:
             words = words[: s2s.MAX_WORDS]
-            message = f"Only the first {s2s.MAX_WORDS} words are used."
+            notes.append(f"Only the first {s2s.MAX_WORDS} words are used.")
         unknown = sorted({w for w in words if w not in src_vocab.stoi})
         if not words or len(unknown) == len(set(words)):
             return View(
@@ -516,18 +518,19 @@ def make_stepper_update(model: Transformer, src_vocab: Vocab, tgt_vocab: Vocab):
             )
         if unknown:
             shown = ", ".join(repr(w) for w in unknown[:8])
-            message = " ".join(
-                filter(None, [message, f"Unknown words become <unk>: {shown}."])
-            )
+            notes.append(f"Unknown words become <unk>: {shown}.")
+        if choice not in RANKS:
+            notes.append(f"{choice!r} is not a choice: the best word is taken.")
         rank = RANKS.get(choice, 0)
         t = int(clamp(step, 1, 40, 1)) - 1
+        if clamp(step, -math.inf, math.inf, math.nan) != t + 1:
+            notes.append(f"The step must be a whole number from 1 to 40: step {t + 1}.")
         steps = trace_decode(
             model, src_vocab, tgt_vocab, " ".join(words), pick={t: rank}
         )
         if t >= len(steps):
-            message = " ".join(
-                filter(None, [message, f"The translation ends before step {t + 1}."])
-            )
+            notes.append(f"The translation ends before step {t + 1}.")
+        message = " ".join(filter(None, notes))
         german = s2s.detokenize([s.chosen for s in steps if s.chosen != EOS])
         body = f'<p style="font-size:18px">{html.escape(german)}</p>'
         return View(
