@@ -164,24 +164,21 @@ def test_summary_line_has_no_timing():
     )
 
 
-def test_live_training_ends_with_the_summary(monkeypatch):
+def test_live_training_shows_a_labelled_view_then_the_summary(monkeypatch, capsys):
     import IPython.display
-
-    updates = []
-
-    class Handle:
-        def update(self, obj, raw=False):
-            updates.append((obj, raw))
 
     shown = []
     monkeypatch.setattr(
-        IPython.display,
-        "display",
-        lambda obj, display_id=False: shown.append(obj) or Handle(),
+        IPython.display, "display", lambda obj, raw=False: shown.append((obj, raw))
     )
     monkeypatch.setattr(training, "show_history", lambda *a: shown.append("figure"))
     history = training.train(lambda i: 1.0 / (i + 1), 4, live=True, desc="toy")
     assert history.train == [1.0, 0.5, 1 / 3, 0.25]
-    # the live bar and curve are replaced by one line, then the static figure
-    assert updates == [({"text/plain": "toy: 4 steps, last train loss 0.250"}, True)]
-    assert shown[-1] == "figure"
+    (view, raw), figure = shown
+    assert (
+        raw
+        and view["text/plain"] == "toy: 4 training steps (a live bar and loss curve)"
+    )
+    assert "application/vnd.jupyter.widget-view+json" in view
+    assert capsys.readouterr().out == "toy: 4 steps, last train loss 0.250\n"
+    assert figure == "figure"

@@ -126,7 +126,7 @@ def train(
 
     live = _in_notebook() if live is None else live
     history = History()
-    image = handle = None
+    image = None
     if live:
         import ipywidgets as widgets
         from IPython.display import display
@@ -134,10 +134,14 @@ def train(
 
         bar = notebook_tqdm(total=n_steps, desc=desc, display=False)
         image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
-        # The bar and the live curve share one display, which a plain summary
-        # replaces at the end: saved notebooks and slides keep that line and
-        # the static figure, not a bar frozen at its first frame.
-        handle = display(widgets.VBox([bar.container, image]), display_id=True)
+        # The live bar and curve, with a plain-text form that says what they
+        # are: static views (GitHub, nbval) show that line, not a bar frozen
+        # at 0 %, and the summary and the static figure follow at the end.
+        view = widgets.VBox([bar.container, image])._repr_mimebundle_()
+        view["text/plain"] = (
+            f"{desc}: {n_steps:,} training steps (a live bar and loss curve)"
+        )
+        display(view, raw=True)
     else:
         bar = tqdm(total=n_steps, desc=desc, disable=True)
     plot_every = plot_every or max(1, n_steps // 20)
@@ -159,10 +163,8 @@ def train(
         if image is not None and ((i + 1) % plot_every == 0 or last):
             image.value = _png(loss_figure(history, title, ylabel))
     bar.close()
-    if handle is not None:
-        handle.update({"text/plain": summary(desc, history)}, raw=True)
-        bar.container.close()
-        image.close()
+    if live:
+        print(summary(desc, history))
         show_history(history, title, ylabel)
     return history
 

@@ -122,7 +122,10 @@ def show(
     # Outputs start empty and are filled after display: the saved text form of
     # the widget then never holds a picture's bytes.
     out_html = widgets.HTML(value="")
-    out_png = widgets.Image(value=b"", format="png")
+    # flex-start: at its own size (a VBox would stretch it to the full width).
+    out_png = widgets.Image(
+        value=b"", format="png", layout={"align_self": "flex-start"}
+    )
 
     def refresh(_change: object = None) -> None:
         view = safe_update(update, **values())
@@ -132,7 +135,9 @@ def show(
 
     for control in controls.values():
         control.observe(refresh, names="value")
-    box = widgets.VBox([widgets.HBox(list(controls.values())), out_html, out_png])
+    # The controls wrap onto more rows rather than squeeze sliders to nothing.
+    row = widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"})
+    box = widgets.VBox([row, out_html, out_png])
     display(box)
     refresh()
     return box
