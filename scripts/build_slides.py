@@ -70,6 +70,13 @@ def talk_only(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [c for c in nb.cells if "talk" in c.metadata.get("tags", [])]
 
 
+def talk_part(path: Path) -> str:
+    """The talk deck (talk_<part>) that a notebook's `talk` cells go into: its
+    part; the start-here notebook opens the first part's talk."""
+    folder = path.parent.name
+    return folder.split("_")[0] if folder.startswith("part") else "part1"
+
+
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
@@ -126,9 +133,7 @@ def main() -> None:
             print(f"executing {path.relative_to(REPO)}", flush=True)
             execute(nb, path.parent)
         if args.talk:
-            # The start-here notebook opens the first part's talk.
-            folder = path.parent.name
-            part = folder.split("_")[0] if folder.startswith("part") else "part1"
+            part = talk_part(path)
             deck = parts.setdefault(
                 part, nbformat.v4.new_notebook(metadata=copy.deepcopy(nb.metadata))
             )

@@ -1,0 +1,412 @@
+"""Every notebook in JupyterLab, in a real browser (Debian's Chromium via Playwright).
+
+A JupyterLab server starts on a free loopback port, offline, with COURSE_QUICK=1
+(a tenth of the training steps) unless the environment sets it. For each
+notebook the test restarts the kernel and runs all cells through Lab's own
+commands, then asserts: no error output, no widget left on "Loading widget" or
+"Error displaying widget", every widget's output changes when one control of
+each kind is changed, and every bertviz view drew its SVG on this first run. It
+saves a screenshot per notebook into build/browser/. Nothing is saved: Lab's
+autosave is off, any request to write a file is refused (and fails the test),
+and checkpoints go to a temporary folder.
+
+    .venv/bin/python -m pytest tests/browser/test_lab.py   # not collected by `pytest tests`
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from scripts.chromium import ChromiumMissing, block_outside, launch, start_playwright
+
+NOTEBOOKS = sorted(
+    p
+    for p in (REPO / "notebooks").rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
+SHOTS = REPO / "build" / "browser"
+RUN_TIMEOUT_S = 900  # one notebook, all cells (the full 03 takes ~150 s on 2 cores)
+BERTVIZ_TAG = "third-party-output"
+# Lab settings for the run: never write the notebook, no news pop-up, every cell
+# in the page (no virtual scrolling), so that widgets and bertviz views render.
+SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/notebook-extension/tracker": {
+        "windowingMode": "none",
+        "recordTiming": True,  # to name the slowest cell
+    },
+}
+
+# The notebook panel under test is kept in window.panel (see open_notebook).
+KERNEL_IDLE = "() => window.panel?.sessionContext?.session?.kernel?.status === 'idle'"
+CELLS = """() => panel.content.widgets.map((cell, index) => ({
+  index,
+  code: cell.model.type === 'code',
+  empty: !cell.model.sharedModel.getSource().trim(),
+  count: cell.model.type === 'code' ? cell.model.executionCount : null,
+  seconds: (t => t && (Date.parse(t['shell.execute_reply']) - Date.parse(t['iopub.execute_input'])) / 1000)
+    (cell.model.getMetadata('execution')),
+  errors: cell.model.type !== 'code' ? [] : cell.model.outputs.toJSON()
+    .filter(out => out.output_type === 'error').map(out => `${out.ename}: ${out.evalue}`),
+}))"""
+STUCK = """() => ['Loading widget', 'Error displaying widget']
+  .filter(text => panel.content.node.textContent.includes(text))"""
+# Top-level widget views in output areas, and what a widget shows (its output).
+WIDGETS = ".jp-OutputArea-output > .jupyter-widgets"
+OUTPUT = """box => [...box.querySelectorAll('.widget-html-content, img, .jp-OutputArea-output')]
+  .map(el => el.tagName === 'IMG' ? el.src : el.innerHTML).join('\\n')"""
+CHANGED = f"([box, before]) => ({OUTPUT})(box) !== before"
+BERTVIZ = """() => [...panel.content.node.querySelectorAll('div[id^="bertviz-"]')]
+  .map(view => view.querySelectorAll('svg *').length > 0)"""
+CONTROLS = {
+    "text": ".widget-text input[type=text], .widget-textarea textarea",
+    "slider": ".widget-slider .noUi-handle",
+    "dropdown": ".widget-dropdown select",
+    "checkbox": ".widget-checkbox input[type=checkbox]",
+    "button": "button.jupyter-button:not([disabled])",
+}
+# Controls drawn narrower than this cannot be used with a mouse (e.g. a slider
+# squeezed by a row too full).
+SQUEEZED = """box => [...box.querySelectorAll('input[type=text], textarea, select, .noUi-target')]
+  .filter(el => el.getBoundingClientRect().width < 40)
+  .map(el => el.closest('.jupyter-widgets').querySelector('.widget-label')?.textContent
+    || el.tagName.toLowerCase())"""
+TEXTS = ("The cat sees the dog.", "The dog sees the cat.")
+
+
+class Lab:
+    """A running JupyterLab server: its base URL and token."""
+
+    def __init__(self, url: str, token: str):
+        self.url, self.token = url, token
+
+    def open_url(self, notebook: Path) -> str:
+        rel = quote(notebook.relative_to(REPO).as_posix())
+        return f"{self.url}/lab/workspaces/{uuid.uuid4().hex}/tree/{rel}?reset&token={self.token}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(home: Path) -> dict[str, str]:
+    """The Makefile's offline environment, COURSE_QUICK, and our own Jupyter dirs
+    and model cache."""
+    env = dict(os.environ)
+    offline = str(REPO / "tests" / "offline")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [offline, env.get("PYTHONPATH")]))
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.update(
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+    )
+    env.setdefault("COURSE_QUICK", "1")
+    # Quick-trained models go to a cache of the run's own, not .assets/trained.
+    env.setdefault("COURSE_MODEL_CACHE", str(home / "models"))
+    return env
+
+
+def wait_for_server(proc: subprocess.Popen, url: str, log: Path) -> None:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"JupyterLab exited ({proc.returncode}):\n{log.read_text()[-3000:]}"
+            )
+        try:
+            with opener.open(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"JupyterLab did not answer in 90 s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """Start JupyterLab on a free loopback port; stop it (and its kernels) afterwards."""
+    home = tmp_path_factory.mktemp("lab")
+    for plugin, values in SETTINGS.items():
+        path = home / "settings" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = free_port(), secrets.token_hex(16)
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
+        f"--ServerApp.token={token}", f"--ServerApp.root_dir={REPO}",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: Lab's commands
+        f"--LabApp.user_settings_dir={home / 'settings'}",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
+    ]  # fmt: skip
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    log = SHOTS / "lab-server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=server_env(home),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_for_server(proc, f"{url}/api/status?token={token}", log)
+            yield Lab(url, token)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium; the suite fails (never skips) when it cannot start."""
+    try:
+        playwright = start_playwright()
+    except ChromiumMissing as err:
+        pytest.fail(str(err))
+    try:
+        chromium = launch(playwright)
+    except ChromiumMissing as err:
+        playwright.stop()
+        pytest.fail(str(err))
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+def refuse_saves(context, lab: Lab) -> list[str]:
+    """Abort every request that would write a file (save, rename, delete, new file);
+    returns the list they are recorded in. Checkpoints go to a temporary folder."""
+    refused: list[str] = []
+
+    def guard(route) -> None:
+        request = route.request
+        checkpoint = request.method == "POST" and "/checkpoints" in request.url
+        if request.method in ("GET", "HEAD") or checkpoint:
+            route.fallback()
+        else:
+            refused.append(f"{request.method} {request.url.split('?')[0]}")
+            route.abort()
+
+    context.route(f"{lab.url}/api/contents/**", guard)
+    return refused
+
+
+def open_notebook(page, lab: Lab, notebook: Path) -> None:
+    """Open the notebook in a fresh workspace; keep its panel in window.panel."""
+    page.goto(lab.open_url(notebook))
+    rel = notebook.relative_to(REPO).as_posix()
+    page.wait_for_function(
+        """rel => {
+          const w = window.jupyterapp?.shell?.currentWidget;
+          if (w?.context?.path === rel) window.panel = w;
+          return !!window.panel;
+        }""",
+        arg=rel,
+        timeout=120_000,
+    )
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+
+
+def command(page, name: str, timeout_s: float, accept: bool = False):
+    """Run a Lab command (as its menu item does) and wait for it to finish,
+    accepting its dialog first if `accept`; returns the command's result."""
+    page.evaluate(
+        """name => { window.done = undefined;
+          jupyterapp.commands.execute(name).then(r => window.done = r ?? null,
+                                                 e => window.done = String(e)); }""",
+        name,
+    )
+    if accept:
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.wait_for_function("() => window.done !== undefined", timeout=timeout_s * 1000)
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    return page.evaluate("() => window.done")
+
+
+def restart_and_run_all(page) -> bool:
+    """Kernel > Restart Kernel (accepting Lab's dialog), then Run > Run All Cells.
+
+    Returns what Lab's run-all returns: false when a cell failed.
+    """
+    command(page, "notebook:restart-kernel", 120, accept=True)
+    return command(page, "notebook:run-all-cells", RUN_TIMEOUT_S) is True
+
+
+def cell_problems(page) -> tuple[list[str], str]:
+    """Error outputs, and non-empty code cells that never ran; and the slowest cell."""
+    problems = []
+    cells = page.evaluate(CELLS)
+    for cell in cells:
+        problems += [f"cell {cell['index']}: {error}" for error in cell["errors"]]
+        if cell["code"] and not cell["empty"] and cell["count"] is None:
+            problems.append(f"cell {cell['index']} did not run")
+    slowest = max(cells, key=lambda cell: cell["seconds"] or 0)
+    return problems, f"slowest cell {slowest['index']}: {slowest['seconds'] or 0:.0f} s"
+
+
+def output_changes(page, box, act, timeout_ms: int = 120_000) -> bool:
+    """Do `act()`; True once the widget's output differs from before."""
+    handle = box.element_handle()
+    before = handle.evaluate(OUTPUT)
+    act()
+    try:
+        page.wait_for_function(CHANGED, arg=[handle, before], timeout=timeout_ms)
+    except Exception:  # noqa: BLE001 -- Playwright's TimeoutError: no change
+        return False
+    return True
+
+
+def type_text(field) -> None:
+    current = field.input_value()
+    field.fill(TEXTS[1] if current == TEXTS[0] else TEXTS[0])
+    field.press("Enter")
+
+
+def move_slider(handle) -> None:
+    """Arrow right, or left when the slider already sits at its maximum."""
+    before = handle.get_attribute("aria-valuenow")
+    handle.focus()
+    handle.press("ArrowRight")
+    if handle.get_attribute("aria-valuenow") == before:
+        handle.press("ArrowLeft")
+
+
+def pick_other(select) -> None:
+    count = select.evaluate("s => s.options.length")
+    index = select.evaluate("s => s.selectedIndex")
+    select.select_option(index=(index + 1) % count)
+
+
+def exercise_widget(page, box) -> list[str]:
+    """Change one control of each kind in the widget; the problems found."""
+    problems = [f"{name}: drawn too narrow to use" for name in box.evaluate(SQUEEZED)]
+    actions = {"text": type_text, "slider": move_slider, "dropdown": pick_other}
+    actions["checkbox"] = lambda checkbox: checkbox.click()
+    for kind, selector in CONTROLS.items():
+        controls = box.locator(selector)
+        if not controls.count():
+            continue
+        if (
+            kind == "button"
+        ):  # the first button that changes the output (e.g. not "back")
+            buttons = [controls.nth(i) for i in range(controls.count())]
+            if not any(output_changes(page, box, b.click, 30_000) for b in buttons):
+                problems.append(f"no button of {len(buttons)} changed the output")
+            continue
+        control = controls.first
+        if not output_changes(page, box, lambda c=control, k=kind: actions[k](c)):
+            problems.append(f"changing its {kind} did not change the output")
+    return problems
+
+
+def save_screenshots(page, stem: str) -> None:
+    """The notebook at its first widget with controls (else its first bertviz view,
+    else where Run All left it); and each bertviz view on its own."""
+    page.evaluate(
+        """() => { jupyterapp.shell.collapseLeft();
+          const node = panel.content.node;
+          const target = [...node.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets')]
+              .find(box => box.querySelector('input, select, button, .noUi-target'))
+            || node.querySelector('div[id^="bertviz-"]');
+          if (target) target.closest('.jp-Cell').scrollIntoView(); }"""
+    )
+    page.wait_for_timeout(500)
+    page.screenshot(path=SHOTS / f"{stem}.png")
+    views = page.locator('div[id^="bertviz-"]')
+    for i in range(views.count()):
+        views.nth(i).screenshot(path=SHOTS / f"{stem}.bertviz-{i + 1}.png")
+
+
+def bertviz_cells(notebook: Path) -> int:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return sum(BERTVIZ_TAG in c["metadata"].get("tags", []) for c in cells)
+
+
+def run_checks(page, notebook: Path) -> tuple[list[str], str]:
+    """Restart and run all, then check outputs, widgets and bertviz views.
+
+    Returns the problems found and a one-line summary of what was checked.
+    """
+    start = time.perf_counter()
+    problems = [] if restart_and_run_all(page) else ["Run All stopped early"]
+    run_s = time.perf_counter() - start
+    cell_errors, slowest = cell_problems(page)
+    problems += cell_errors
+    try:  # widget views render just after their cell has run
+        page.wait_for_function(f"() => !({STUCK})().length", timeout=60_000)
+    except Exception:  # noqa: BLE001 -- Playwright's TimeoutError: reported below
+        problems += [f"'{text}' is left on the page" for text in page.evaluate(STUCK)]
+    widgets = page.locator(WIDGETS)
+    interactive = 0
+    for i in range(widgets.count()):
+        box = widgets.nth(i)
+        interactive += any(box.locator(s).count() for s in CONTROLS.values())
+        problems += [f"widget {i + 1}: {p}" for p in exercise_widget(page, box)]
+    drawn = page.evaluate(BERTVIZ)
+    problems += [
+        f"bertviz view {i + 1} drew no SVG" for i, ok in enumerate(drawn) if not ok
+    ]
+    if bertviz_cells(notebook) and not drawn:
+        problems.append("no bertviz view on the first run")
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    summary = (
+        f"ran in {run_s:.0f} s ({slowest}); {widgets.count()} widgets ({interactive} with controls), "
+        f"{len(drawn)} bertviz views"
+    )
+    return problems, summary
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_in_lab(notebook: Path, lab: Lab, browser) -> None:
+    start = time.perf_counter()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked = block_outside(context, (lab.url, "data:", "blob:"))
+    writes = refuse_saves(context, lab)
+    page = context.new_page()
+    try:
+        open_notebook(page, lab, notebook)
+        problems, summary = run_checks(page, notebook)
+    finally:
+        with contextlib.suppress(Exception):  # a failed run still leaves a picture
+            save_screenshots(page, notebook.stem)
+        with contextlib.suppress(Exception):  # else the kernel goes with the server
+            page.evaluate(
+                "async () => { await window.panel?.sessionContext.shutdown(); }"
+            )
+        context.close()
+    problems += [f"request left the machine: {url}" for url in blocked]
+    problems += [f"Lab tried to write a file (refused): {write}" for write in writes]
+    print(f"{notebook.name}: {summary}, {time.perf_counter() - start:.0f} s")
+    assert not problems, f"{notebook.name}:\n  " + "\n  ".join(problems)
