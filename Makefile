@@ -15,7 +15,8 @@ NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpo
 OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup assets lab test unit lint notebooks format clean slides slides-talk bench
+.PHONY: setup assets lab test unit lint notebooks format clean slides slides-talk bench \
+	nbval determinism browser decks check-decks fresh-clone-check
 
 setup:
 	@command -v $(PYTHON3) >/dev/null 2>&1 || { echo "set-up stopped: $(PYTHON3) was not found: install Python 3.11+." >&2; exit 1; }
@@ -32,8 +33,41 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
 	$(PY) -m jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
-test: setup lint unit
+test: setup lint unit nbval determinism browser decks
+
+# Every notebook re-executed offline and compared with its saved outputs.
+nbval:
 	$(OFFLINE) $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS)
+
+# Lesson 6 executed twice (quick mode, fresh kernels, empty model caches) and
+# its text outputs compared: a seeding mistake shows before anything is saved.
+determinism:
+	$(OFFLINE) $(PY) scripts/check_determinism.py
+
+# Every notebook in JupyterLab in headless Chromium, offline, COURSE_QUICK=1:
+# run all, no errors, every widget reacts to its controls, bertviz draws on the
+# first run. Screenshots in build/browser/. Fails naming what to install when
+# Chromium is missing.
+browser:
+	$(PY) -m pytest -p no:cacheprovider -q -s tests/browser/test_lab.py
+
+# Decks built from scratch (executed, quick training so it stays short), then
+# every deck opened offline in headless Chromium; screenshots in
+# build/slides/screenshots/.
+decks:
+	rm -rf build/slides
+	COURSE_QUICK=1 $(OFFLINE) $(PY) scripts/build_slides.py --execute
+	$(OFFLINE) $(PY) scripts/build_slides.py --talk
+	$(PY) scripts/check_decks.py
+
+# The deck check alone, on whatever `make slides` / `make slides-talk` built.
+check-decks:
+	$(PY) scripts/check_decks.py
+
+# Before a release (not in CI, which is already a fresh clone): clone HEAD into
+# an empty folder and run `make lab` and `make test` there.
+fresh-clone-check:
+	scripts/fresh_clone_check.sh
 
 unit:
 	$(PY) -m pytest -q -p no:cacheprovider --disable-socket --allow-unix-socket tests
