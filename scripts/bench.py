@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 OUT = REPO / "benchmarks" / "RESULTS.md"
 SEEDS = (0, 1, 2)
+COST_FIGURE = REPO / "benchmarks" / "attention_vs_gru.png"
 
 
 def machine() -> list[str]:
@@ -148,12 +149,48 @@ def bench_widgets() -> list[str]:
              for layer, head, scale, causal in ((5, 11, True, False), (3, 1, False, False), (0, 6, True, True))],
         ),
     }  # fmt: skip
+    from utils import transformer
+
+    model, vocabs, _, _ = transformer.load_or_train_transformer()
+    cases["lesson 6: translation stepper (our transformer, top 3)"] = (
+        transformer.make_stepper_update(model, *vocabs),
+        [{"sentence": s, "step": step, "choice": choice}
+         for s, step, choice in (("The man buys the cake.", 1, "2nd"),
+                                 ("My sister reads a book today.", 3, "greedy (1st)"),
+                                 ("The children give the dog a big apple.", 5, "3rd"))],
+    )  # fmt: skip
     rows = ["| widget | median (ms) | p95 (ms) | calls |", "|---|---:|---:|---:|"]
     for name, (update, inputs) in cases.items():
         median, p95 = latency(update, inputs)
         rows.append(f"| {name} | {median:.1f} | {p95:.1f} | 50 |")
         print(rows[-1], flush=True)
+    median, p95 = smollm2_step_latency()
+    rows.append(
+        f"| lesson 6: SmolLM2 stepper, one click = one KV-cached step | {median:.1f} | {p95:.1f} | 50 |"
+    )
+    print(rows[-1], flush=True)
     return rows
+
+
+def smollm2_step_latency(n: int = 50) -> tuple[float, float]:
+    """(median, p95) in ms of the SmolLM2 stepper's update when one more token
+    is taken (what a click does): one model step with the KV cache + the view."""
+    from utils import assets, decoding
+
+    stepper = decoding.Stepper(*assets.load_smollm2())
+    prompt = "Once upon a time, in a small village by the sea, there lived"
+    stepper.update("A warm-up prompt.", [0, 0])
+    picks: list[int] = []
+    stepper.update(prompt, picks)  # the prefill is not a click
+    times = []
+    for i in range(n):
+        picks.append(i % 2)  # alternate the best and the second-best token
+        start = time.perf_counter()
+        stepper.update(prompt, picks)
+        times.append(1000 * (time.perf_counter() - start))
+    assert not stepper.finished, "the stepper stopped early: timings would be too low"
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (n - 1))]
 
 
 def mean_sd(values: list[float]) -> str:
@@ -202,6 +239,129 @@ def bench_quality() -> list[str]:
     return rows
 
 
+def bench_neural() -> list[str]:
+    """Lesson 3's GRUs and lesson 6's transformer: trained from scratch here
+    (not from the model cache) with model seeds 0, 1, 2 on the course's split,
+    at the lessons' fixed step counts; BLEU on its 400 test sentences."""
+    import torch
+
+    from utils import seq2seq as s2s
+    from utils import transformer as tf
+    from utils.bleu import bleu_by_bucket
+    from utils.data.grammar import make_splits
+    from utils.runtime import get_device, seed_everything
+
+    device = get_device()
+    test = make_splits().test
+    src, ref = [p.en for p in test], [p.de for p in test]
+    systems = {
+        "GRU seq2seq": (s2s.GRU_CONFIG, s2s.build_model, s2s.translate),
+        "GRU + attention": (s2s.ATTN_CONFIG, s2s.build_model, s2s.translate),
+        "transformer": (tf.CONFIG, tf.build_model, tf.translate),
+    }
+    buckets = ["all", "3-7", "8-12", "13-17", "18-25"]
+    rows = [
+        "| system | steps | "
+        + " | ".join(f"BLEU {b}" for b in buckets)
+        + " | parameters | training (s) |",
+        "|---|---:|" + "---:|" * (len(buckets) + 2),
+    ]
+    for name, (config, build, translate) in systems.items():
+        vocabs = s2s.vocabularies(config["lowercase_source"])
+        scores: dict[str, list[float]] = {b: [] for b in buckets}
+        seconds = []
+        for seed in SEEDS:
+            seed_everything(seed)
+            model = build(config, *vocabs).to(device)
+            start = time.perf_counter()
+            s2s.fit(model, config, seed, desc=f"{name} seed {seed}")
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            seconds.append(time.perf_counter() - start)
+            for b, v in bleu_by_bucket(
+                translate(model, *vocabs, src), ref, src
+            ).items():
+                scores[b].append(v)
+        params = sum(p.numel() for p in model.parameters())
+        cells = " | ".join(mean_sd(scores[b]) for b in buckets)
+        rows.append(
+            f"| {name} | {config['n_steps']:,} | {cells} | {params:,} | "
+            f"{statistics.median(seconds):.0f} |"
+        )
+        print(rows[-1], flush=True)
+    return rows
+
+
+def bench_cost() -> list[str]:
+    """Attention against the GRU, time per forward + backward pass, N = 16 to
+    4,096 (lesson 6's measurement), saved as a log-log figure beside the results."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from utils import seq2seq as s2s
+    from utils import transformer as tf
+
+    lengths = [16, 64, 256, 1024, 2048, 4096]
+    attn = tf.time_attention(lengths, d_model=64, n_heads=2, repeats=3)
+    gru = s2s.time_rnn_step(lengths, batch_size=1, d_emb=64, d_hidden=64, repeats=2)
+    fig, ax = plt.subplots(figsize=(8, 5))
+    tf.draw_cost(ax, attn, gru)
+    fig.savefig(COST_FIGURE, dpi=100, bbox_inches="tight")
+    rows = [
+        f"![attention against GRU]({COST_FIGURE.name})",
+        "",
+        "| N | attention (ms) | GRU (ms) | attention weights (MiB, 2 heads) |",
+        "|---:|---:|---:|---:|",
+    ]
+    for n in lengths:
+        mib = tf.attention_bytes(n, n_heads=2) / 2**20
+        rows.append(f"| {n:,} | {attn[n] * 1e3:.2f} | {gru[n] * 1e3:.2f} | {mib:.3f} |")
+    print("\n".join(rows), flush=True)
+    return rows
+
+
+def folder_bytes(path: Path) -> int:
+    """Bytes of the files under `path` (links not followed)."""
+    return sum(
+        f.lstat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()
+    )
+
+
+def bench_setup() -> list[str]:
+    """The README's set-up (`make setup`) timed in a fresh clone of HEAD, with
+    the package caches this machine already has; then the size of what it made."""
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "course"
+        subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+        start = time.perf_counter()
+        subprocess.run(
+            ["make", "setup"], cwd=clone, check=True, stdout=subprocess.DEVNULL
+        )
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run(
+            ["make", "setup"], cwd=clone, check=True, stdout=subprocess.DEVNULL
+        )
+        second = time.perf_counter() - start
+        sizes = {
+            name: folder_bytes(clone / name)
+            for name in (".venv", "node_modules", ".assets")
+        }
+    rows = [
+        "| step | result |",
+        "|---|---|",
+        f"| `make setup` in a fresh clone (pip and npm caches warm) | {first:.0f} s |",
+        f"| `make setup` again (nothing to do) | {second:.0f} s |",
+    ]
+    rows += [
+        f"| size of {name}/ | {size / 2**30:.2f} GiB |" for name, size in sizes.items()
+    ]
+    print("\n".join(rows), flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -226,6 +386,23 @@ def main() -> None:
         "",
         *bench_quality(),
         "",
+        (
+            "The neural models at the lessons' step counts, trained here from scratch with model "
+            f"seeds {', '.join(map(str, SEEDS))} on the course's split (seed 0): BLEU mean ± sd, "
+            "median training time."
+        ),
+        "",
+        *bench_neural(),
+        "",
+        "## Cost of attention against sequence length",
+        "",
+        (
+            "One layer, forward + backward, batch 1, width 64: self-attention (2 heads) against "
+            "lesson 3's GRU step loop. Fastest of 3 runs (2 for the GRU; 1 from N = 1,024)."
+        ),
+        "",
+        *bench_cost(),
+        "",
         "## Widget latency",
         "",
         "The same `update` function the widget calls, drawing included, after one warm-up call.",
@@ -233,6 +410,7 @@ def main() -> None:
         *bench_widgets(),
     ]
     if not args.skip_notebooks:
+        sections += ["", "## Set-up", "", *bench_setup()]
         sections += [
             "",
             "## Notebooks",
