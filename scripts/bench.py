@@ -197,6 +197,20 @@ def mean_sd(values: list[float]) -> str:
     return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f}"
 
 
+BUCKETS = ["all", "3-7", "8-12", "13-17", "18-25"]
+
+
+def bleu_header(steps: bool = False) -> list[str]:
+    """The two header lines of a BLEU table (one column per length bucket)."""
+    first = "| system | steps | " if steps else "| system | "
+    return [
+        first
+        + " | ".join(f"BLEU {b}" for b in BUCKETS)
+        + " | parameters | training (s) |",
+        "|---|" + "---:|" * (len(BUCKETS) + 2 + steps),
+    ]
+
+
 def bench_quality() -> list[str]:
     from utils import ngram
     from utils.bleu import bleu_by_bucket
@@ -223,15 +237,9 @@ def bench_quality() -> list[str]:
                 if name == "word by word"
                 else f"{len(translator.table):,} phrase pairs"
             )
-    buckets = ["all", "3-7", "8-12", "13-17", "18-25"]
-    rows = [
-        "| system | "
-        + " | ".join(f"BLEU {b}" for b in buckets)
-        + " | parameters | training (s) |",
-        "|---|" + "---:|" * (len(buckets) + 2),
-    ]
+    rows = bleu_header()
     for name, row in systems.items():
-        cells = " | ".join(mean_sd(row[b]) for b in buckets)
+        cells = " | ".join(mean_sd(row[b]) for b in BUCKETS)
         rows.append(
             f"| {name} | {cells} | {row['params']} | {statistics.mean(row['seconds']):.1f} |"
         )
@@ -259,16 +267,10 @@ def bench_neural() -> list[str]:
         "GRU + attention": (s2s.ATTN_CONFIG, s2s.build_model, s2s.translate),
         "transformer": (tf.CONFIG, tf.build_model, tf.translate),
     }
-    buckets = ["all", "3-7", "8-12", "13-17", "18-25"]
-    rows = [
-        "| system | steps | "
-        + " | ".join(f"BLEU {b}" for b in buckets)
-        + " | parameters | training (s) |",
-        "|---|---:|" + "---:|" * (len(buckets) + 2),
-    ]
+    rows = bleu_header(steps=True)
     for name, (config, build, translate) in systems.items():
         vocabs = s2s.vocabularies(config["lowercase_source"])
-        scores: dict[str, list[float]] = {b: [] for b in buckets}
+        scores: dict[str, list[float]] = {b: [] for b in BUCKETS}
         seconds = []
         for seed in SEEDS:
             seed_everything(seed)
@@ -283,7 +285,7 @@ def bench_neural() -> list[str]:
             ).items():
                 scores[b].append(v)
         params = sum(p.numel() for p in model.parameters())
-        cells = " | ".join(mean_sd(scores[b]) for b in buckets)
+        cells = " | ".join(mean_sd(scores[b]) for b in BUCKETS)
         rows.append(
             f"| {name} | {config['n_steps']:,} | {cells} | {params:,} | "
             f"{statistics.median(seconds):.0f} |"
