@@ -210,8 +210,10 @@ def test_bertviz_offline_inlines_local_libraries(monkeypatch):
     from utils import bertviz_offline as BV
 
     cap = A.capture(A.MINILM_SENTENCE)
-    page = BV.head_view_html(cap.attentions[:1], cap.tokens)
-    assert "require.min.js" not in page and "<script src=" not in page
-    assert "d3js.org v5" in page and "var requirejs = function" in page
+    for kind in ("head", "model"):
+        page = BV.view_html(cap.attentions[:2], cap.tokens, kind)
+        assert "require.min.js" not in page and "<script src=" not in page
+        assert "d3js.org v5" in page and "var requirejs = function" in page
+        assert page.count('<div id="bertviz-') == 1
     monkeypatch.setattr(BV, "D3", BV.ROOT / "no-such-dir" / "d3.min.js")
     assert "make assets" in BV.head_view_html(cap.attentions[:1], cap.tokens)

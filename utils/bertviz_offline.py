@@ -1,6 +1,6 @@
-"""bertviz's head view, offline (part 1, lesson 5).
+"""bertviz's head and model views, offline (part 1, lesson 5).
 
-`bertviz.head_view` loads require.js, d3 and jQuery from CDNs: with no network
+`bertviz.head_view` and `bertviz.model_view` load require.js, d3 and jQuery from CDNs: with no network
 the view stays empty. Here we ask bertviz for its HTML, drop the CDN script
 tag, inline d3 and jQuery from the repository's `node_modules` (installed by
 `make assets`), and hand them to the view's script through a local
@@ -41,19 +41,20 @@ def _js(path: Path) -> str:
     return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
-def head_view_html(attention: torch.Tensor, tokens: list[str]) -> str:
-    """Self-contained HTML of bertviz's head view, or a one-line message.
+def view_html(attention: torch.Tensor, tokens: list[str], kind: str = "head") -> str:
+    """Self-contained HTML of bertviz's head view (`kind="head"`: one layer at a
+    time, every head as a colour) or model view (`kind="model"`: a thumbnail
+    per layer and head), or a one-line message if d3 or jQuery is missing.
 
     attention: (layers, heads, seq, seq) weights of one sentence.
     """
     if not (D3.exists() and JQUERY.exists()):
         return f"<p>{MISSING}</p>"
-    from bertviz import head_view
+    import bertviz
 
-    per_layer = [
-        layer[None] for layer in attention
-    ]  # bertviz: (1, heads, seq, seq) each
-    page = head_view(per_layer, tokens, html_action="return").data
+    draw = {"head": bertviz.head_view, "model": bertviz.model_view}[kind]
+    per_layer = [layer[None] for layer in attention]  # bertviz: (1, heads, seq, seq)
+    page = draw(per_layer, tokens, html_action="return").data
     page = re.sub(r"<script src=\"[^\"]*require[^\"]*\"></script>", "", page)
     start = page.index('<script type="text/javascript">') + len(
         '<script type="text/javascript">'
@@ -63,8 +64,20 @@ def head_view_html(attention: torch.Tensor, tokens: list[str]) -> str:
     return page[:start] + prelude + page[start:end] + "\n})();\n" + page[end:]
 
 
+def head_view_html(attention: torch.Tensor, tokens: list[str]) -> str:
+    """The head view's HTML (see `view_html`)."""
+    return view_html(attention, tokens, "head")
+
+
 def head_view(attention: torch.Tensor, tokens: list[str]) -> None:
     """Display the offline head view in the notebook."""
     from IPython.display import HTML, display
 
-    display(HTML(head_view_html(attention, tokens)))
+    display(HTML(view_html(attention, tokens, "head")))
+
+
+def model_view(attention: torch.Tensor, tokens: list[str]) -> None:
+    """Display the offline model view (every layer and head) in the notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(view_html(attention, tokens, "model")))
