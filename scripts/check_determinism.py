@@ -47,10 +47,31 @@ def sanitize_rules(path: Path = SANITIZE) -> list[tuple[re.Pattern, str]]:
     ]
 
 
+def merged_streams(outputs: list) -> list:
+    """The outputs with each run of consecutive same-name streams joined into one.
+
+    How a cell's prints are split into stream outputs depends on when the kernel
+    flushed them, which is timing, not the cell's result; nbval joins them too.
+    """
+    merged = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (
+            out["output_type"] == "stream"
+            and last is not None
+            and last["output_type"] == "stream"
+            and last["name"] == out["name"]
+        ):
+            merged[-1] = {**last, "text": last["text"] + out["text"]}
+        else:
+            merged.append(out)
+    return merged
+
+
 def text_outputs(cell, rules) -> str:
     """A code cell's compared text: its streams and text/plain, sanitized."""
     parts = []
-    for out in cell.get("outputs", []):
+    for out in merged_streams(cell.get("outputs", [])):
         if out["output_type"] == "stream":
             parts.append(f"[{out['name']}]\n{out['text']}")
         elif "text/plain" in out.get("data", {}):

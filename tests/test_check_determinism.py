@@ -1,0 +1,36 @@
+"""The determinism check compares what a cell printed, not how it was flushed."""
+
+import nbformat
+
+from scripts import check_determinism as cd
+
+
+def cell(*outputs):
+    return nbformat.v4.new_code_cell("print(1)", outputs=list(outputs))
+
+
+def stream(text, name="stdout"):
+    return nbformat.v4.new_output("stream", name=name, text=text)
+
+
+def test_split_prints_equal_one_print():
+    rules = cd.sanitize_rules()
+    one = cell(stream("a\nb\n"))
+    split = cell(stream("a\n"), stream("b\n"))
+    assert cd.text_outputs(one, rules) == cd.text_outputs(split, rules)
+
+
+def test_stderr_between_stdout_is_kept_apart():
+    rules = cd.sanitize_rules()
+    a = cell(stream("a\n"), stream("w\n", "stderr"), stream("b\n"))
+    b = cell(stream("a\nb\n"), stream("w\n", "stderr"))
+    assert cd.text_outputs(a, rules) != cd.text_outputs(b, rules)
+
+
+def test_different_text_is_reported():
+    rules = cd.sanitize_rules()
+    a = nbformat.v4.new_notebook(cells=[cell(stream("Der Mann\n"))])
+    b = nbformat.v4.new_notebook(cells=[cell(stream("Die Frau\n"))])
+    report = cd.first_difference(a, b, rules)
+    assert report is not None and "cell 0" in report
+    assert cd.first_difference(a, a, rules) is None
