@@ -16,7 +16,7 @@ OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFL
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: setup assets lab test unit lint notebooks format clean slides slides-talk bench \
-	nbval determinism browser decks check-decks fresh-clone-check
+	bench-cuda nbval determinism browser decks check-decks fresh-clone-check
 
 setup:
 	@command -v $(PYTHON3) >/dev/null 2>&1 || { echo "set-up stopped: $(PYTHON3) was not found: install Python 3.11+." >&2; exit 1; }
@@ -92,6 +92,13 @@ notebooks:
 # Measured figures into benchmarks/RESULTS.md (minutes; not part of CI).
 bench: setup
 	$(PY) scripts/bench.py
+
+# On a machine with a CUDA GPU: the same models and training lessons there, then
+# benchmarks/RESULTS_CUDA.md (against benchmarks/cpu_reference.json, made here
+# with `scripts/bench_cuda.py measure --only notebooks`). Not part of CI.
+bench-cuda: setup
+	$(PY) scripts/bench_cuda.py measure --out build/bench-cuda
+	$(PY) scripts/bench_cuda.py render build/bench-cuda/cuda.json --cpu benchmarks/cpu_reference.json
 
 # Offline reveal.js decks in build/slides/ (libraries from node_modules/).
 slides: setup

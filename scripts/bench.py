@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import psutil
@@ -30,6 +30,14 @@ sys.path.insert(0, str(REPO))
 OUT = REPO / "benchmarks" / "RESULTS.md"
 SEEDS = (0, 1, 2)
 COST_FIGURE = REPO / "benchmarks" / "attention_vs_gru.png"
+
+
+def installed(package: str) -> str:
+    """A package's version, or "not installed"."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def machine() -> list[str]:
@@ -42,7 +50,7 @@ def machine() -> list[str]:
     )  # fmt: skip
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
     libs = ", ".join(
-        f"{p} {version(p)}"
+        f"{p} {installed(p)}"
         for p in ("torch", "transformers", "tokenizers", "gensim", "numpy")
     )
     return [
@@ -294,6 +302,24 @@ def bench_neural() -> list[str]:
     return rows
 
 
+def bench_cost_times(device=None) -> dict:
+    """Seconds per forward + backward pass of one attention layer and of the
+    GRU, N = 16 to 4,096 (keys are strings, so the dict survives JSON)."""
+    from utils import seq2seq as s2s
+    from utils import transformer as tf
+
+    lengths = [16, 64, 256, 1024, 2048, 4096]
+    attn = tf.time_attention(lengths, d_model=64, n_heads=2, repeats=3, device=device)
+    gru = s2s.time_rnn_step(
+        lengths, batch_size=1, d_emb=64, d_hidden=64, repeats=2, device=device
+    )
+    return {
+        "lengths": lengths,
+        "attention": {str(n): t for n, t in attn.items()},
+        "gru": {str(n): t for n, t in gru.items()},
+    }
+
+
 def bench_cost() -> list[str]:
     """Attention against the GRU, time per forward + backward pass, N = 16 to
     4,096 (lesson 6's measurement), saved as a log-log figure beside the results."""
@@ -302,12 +328,12 @@ def bench_cost() -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from utils import seq2seq as s2s
     from utils import transformer as tf
 
-    lengths = [16, 64, 256, 1024, 2048, 4096]
-    attn = tf.time_attention(lengths, d_model=64, n_heads=2, repeats=3)
-    gru = s2s.time_rnn_step(lengths, batch_size=1, d_emb=64, d_hidden=64, repeats=2)
+    times = bench_cost_times()
+    lengths = times["lengths"]
+    attn = {n: times["attention"][str(n)] for n in lengths}
+    gru = {n: times["gru"][str(n)] for n in lengths}
     fig, ax = plt.subplots(figsize=(8, 5))
     tf.draw_cost(ax, attn, gru)
     fig.savefig(COST_FIGURE, dpi=100, bbox_inches="tight")
