@@ -254,7 +254,7 @@ def cell_table(cuda: dict, cpu: dict | None) -> list[str]:
         ref_total = (cpu or {}).get("notebooks", {}).get(name, {}).get("seconds")
         total = f"{run['seconds']:.0f} s on CUDA"
         if ref_total:
-            total += f", {ref_total:.0f} s on this machine's CPU"
+            total += f", {ref_total:.0f} s on the 2-core CPU"
         errors = [c for c in run["cells"] if c["errors"]]
         rows += [f"### {name}: {len(run['cells'])} code cells, {total}", ""]
         rows += [

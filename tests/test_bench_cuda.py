@@ -18,7 +18,7 @@ def test_speed_up_is_cpu_time_over_cuda_time():
     cpu = run(cell(3, 8.0, trains=True), seconds=40.0)
     table = "\n".join(bc.cell_table(gpu, cpu))
     assert "| 3 | `m = load_or_train()` (trains) | 2.0 | 8.0 | 4.0x |" in table
-    assert "10 s on CUDA, 40 s on this machine's CPU" in table
+    assert "10 s on CUDA, 40 s on the 2-core CPU" in table
     assert "No cell raised an error." in table
 
 
