@@ -40,6 +40,13 @@ def test_message_html_escapes():
     assert widgets.message_html("") == ""
 
 
+def test_lab_styled_wraps_only_content():
+    assert widgets.lab_styled("") == ""
+    assert widgets.lab_styled("<table></table>") == (
+        '<div class="jp-RenderedHTMLCommon jp-OutputArea-output"><table></table></div>'
+    )
+
+
 def test_show_builds_a_live_widget_that_reacts():
     import ipywidgets
 
@@ -51,8 +58,8 @@ def test_show_builds_a_live_widget_that_reacts():
         update, {"text": ipywidgets.Text(value="abc")}, static_first=False
     )
     html = box.children[1]
-    assert html.value == "<b>3</b>"
+    assert html.value == '<div class="jp-RenderedHTMLCommon jp-OutputArea-output"><b>3</b></div>'
     box.children[0].children[0].value = "abcdef"
-    assert html.value == "<b>6</b>"
+    assert html.value == '<div class="jp-RenderedHTMLCommon jp-OutputArea-output"><b>6</b></div>'
     box.children[0].children[0].value = ""
     assert "Type some text" in html.value

@@ -93,6 +93,17 @@ def safe_update(update: Callable[..., View], **inputs: Any) -> View:
         return View(message=f"Could not draw this input ({type(err).__name__}: {err}).")
 
 
+# The classes JupyterLab gives a notebook's HTML output.
+LAB_OUTPUT = "jp-RenderedHTMLCommon jp-OutputArea-output"
+
+
+def lab_styled(html: str) -> str:
+    """`html` inside the classes of a notebook's HTML output. Lab styles the
+    tables of an output (the static picture) but not those inside a widget:
+    without them the live table would look plainer than the static one."""
+    return f'<div class="{LAB_OUTPUT}">{html}</div>' if html else ""
+
+
 def static(view: View) -> None:
     """Display a view as plain notebook output: the picture left behind."""
     from IPython.display import HTML, Image, display
@@ -129,7 +140,7 @@ def show(
 
     def refresh(_change: object = None) -> None:
         view = safe_update(update, **values())
-        out_html.value = message_html(view.message) + view.html
+        out_html.value = lab_styled(message_html(view.message) + view.html)
         out_png.value = view.png
         out_png.layout.display = "" if view.png else "none"
 
