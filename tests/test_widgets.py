@@ -58,8 +58,14 @@ def test_show_builds_a_live_widget_that_reacts():
         update, {"text": ipywidgets.Text(value="abc")}, static_first=False
     )
     html = box.children[1]
-    assert html.value == '<div class="jp-RenderedHTMLCommon jp-OutputArea-output"><b>3</b></div>'
+    assert (
+        html.value
+        == '<div class="jp-RenderedHTMLCommon jp-OutputArea-output"><b>3</b></div>'
+    )
     box.children[0].children[0].value = "abcdef"
-    assert html.value == '<div class="jp-RenderedHTMLCommon jp-OutputArea-output"><b>6</b></div>'
+    assert (
+        html.value
+        == '<div class="jp-RenderedHTMLCommon jp-OutputArea-output"><b>6</b></div>'
+    )
     box.children[0].children[0].value = ""
     assert "Type some text" in html.value
