@@ -255,48 +255,64 @@ def bench_quality() -> list[str]:
     return rows
 
 
-def bench_neural() -> list[str]:
-    """Lesson 3's GRUs and lesson 6's transformer: trained from scratch here
-    (not from the model cache) with model seeds 0, 1, 2 on the course's split,
-    at the lessons' fixed step counts; BLEU on its 400 test sentences."""
-    import torch
-
+def translators() -> dict:
+    """name -> (config, build_model, translate) of the three neural translators."""
     from utils import seq2seq as s2s
     from utils import transformer as tf
-    from utils.bleu import bleu_by_bucket
-    from utils.data.grammar import make_splits
-    from utils.runtime import get_device, seed_everything
 
-    device = get_device()
-    test = make_splits().test
-    src, ref = [p.en for p in test], [p.de for p in test]
-    systems = {
+    return {
         "GRU seq2seq": (s2s.GRU_CONFIG, s2s.build_model, s2s.translate),
         "GRU + attention": (s2s.ATTN_CONFIG, s2s.build_model, s2s.translate),
         "transformer": (tf.CONFIG, tf.build_model, tf.translate),
     }
+
+
+def train_once(name: str, seed: int, device=None, n_steps: int | None = None) -> dict:
+    """Train one translator from scratch (on `device`, default `get_device()`)
+    with the lesson's code: its seconds, steps and parameters, and its BLEU by
+    bucket on the 400 test sentences when trained for the lesson's step count."""
+    import torch
+
+    from utils import seq2seq as s2s
+    from utils.bleu import bleu_by_bucket
+    from utils.data.grammar import make_splits
+    from utils.runtime import get_device, seed_everything
+
+    device = device or get_device()
+    config, build, translate = translators()[name]
+    config = {**config, "n_steps": n_steps or config["n_steps"]}
+    vocabs = s2s.vocabularies(config["lowercase_source"])
+    seed_everything(seed)
+    model = build(config, *vocabs).to(device)
+    start = time.perf_counter()
+    s2s.fit(model, config, seed, desc=f"{name} seed {seed}")
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    row = {
+        "seed": seed,
+        "steps": config["n_steps"],
+        "seconds": time.perf_counter() - start,
+        "params": sum(p.numel() for p in model.parameters()),
+    }
+    if n_steps is None:
+        test = make_splits().test
+        src, ref = [p.en for p in test], [p.de for p in test]
+        row["bleu"] = bleu_by_bucket(translate(model, *vocabs, src), ref, src)
+    return row
+
+
+def bench_neural() -> list[str]:
+    """Lesson 3's GRUs and lesson 6's transformer: trained from scratch here
+    (not from the model cache) with model seeds 0, 1, 2 on the course's split,
+    at the lessons' fixed step counts; BLEU on its 400 test sentences."""
     rows = bleu_header(steps=True)
-    for name, (config, build, translate) in systems.items():
-        vocabs = s2s.vocabularies(config["lowercase_source"])
-        scores: dict[str, list[float]] = {b: [] for b in BUCKETS}
-        seconds = []
-        for seed in SEEDS:
-            seed_everything(seed)
-            model = build(config, *vocabs).to(device)
-            start = time.perf_counter()
-            s2s.fit(model, config, seed, desc=f"{name} seed {seed}")
-            if device.type == "cuda":
-                torch.cuda.synchronize()
-            seconds.append(time.perf_counter() - start)
-            for b, v in bleu_by_bucket(
-                translate(model, *vocabs, src), ref, src
-            ).items():
-                scores[b].append(v)
-        params = sum(p.numel() for p in model.parameters())
-        cells = " | ".join(mean_sd(scores[b]) for b in BUCKETS)
+    for name in translators():
+        runs = [train_once(name, seed) for seed in SEEDS]
+        cells = " | ".join(mean_sd([r["bleu"][b] for r in runs]) for b in BUCKETS)
+        seconds = statistics.median(r["seconds"] for r in runs)
         rows.append(
-            f"| {name} | {config['n_steps']:,} | {cells} | {params:,} | "
-            f"{statistics.median(seconds):.0f} |"
+            f"| {name} | {runs[0]['steps']:,} | {cells} | {runs[0]['params']:,} | "
+            f"{seconds:.0f} |"
         )
         print(rows[-1], flush=True)
     return rows

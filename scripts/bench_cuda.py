@@ -27,10 +27,20 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from scripts.bench import (
+    BUCKETS,
+    bench_cost_times,
+    machine,
+    mean_sd,
+    train_once,
+    translators,
+)
+
 NOTEBOOKS = [
     "notebooks/part1_background/03_rnn_seq2seq.ipynb",
     "notebooks/part1_background/06_transformer.ipynb",
@@ -39,49 +49,6 @@ PAGE = REPO / "benchmarks" / "RESULTS_CUDA.md"
 PARTS = ("training", "notebooks", "cost", "seeds")
 # A model asset the GPU machine lacks, and the cells that need what it loads.
 EXPECTED_ERRORS = ("AssetMissingError", "NameError")
-
-
-def models() -> dict:
-    """name -> (config, build, translate) of the three neural translators."""
-    from utils import seq2seq as s2s
-    from utils import transformer as tf
-
-    return {
-        "GRU seq2seq": (s2s.GRU_CONFIG, s2s.build_model, s2s.translate),
-        "GRU + attention": (s2s.ATTN_CONFIG, s2s.build_model, s2s.translate),
-        "transformer": (tf.CONFIG, tf.build_model, tf.translate),
-    }
-
-
-def train_once(name: str, seed: int, device, n_steps: int | None = None) -> dict:
-    """Train one model from scratch; its time, and its BLEU when fully trained."""
-    import torch
-
-    from utils import seq2seq as s2s
-    from utils.bleu import bleu_by_bucket
-    from utils.data.grammar import make_splits
-    from utils.runtime import seed_everything
-
-    config, build, translate = models()[name]
-    config = {**config, "n_steps": n_steps or config["n_steps"]}
-    vocabs = s2s.vocabularies(config["lowercase_source"])
-    seed_everything(seed)
-    model = build(config, *vocabs).to(device)
-    start = time.perf_counter()
-    s2s.fit(model, config, seed, desc=f"{name} seed {seed}")
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    row = {
-        "seed": seed,
-        "steps": config["n_steps"],
-        "seconds": time.perf_counter() - start,
-        "params": sum(p.numel() for p in model.parameters()),
-    }
-    if n_steps is None:
-        test = make_splits().test
-        src, ref = [p.en for p in test], [p.de for p in test]
-        row["bleu"] = bleu_by_bucket(translate(model, *vocabs, src), ref, src)
-    return row
 
 
 def step_seconds(name: str, device, n: int = 30, warmup: int = 3) -> float:
@@ -93,7 +60,7 @@ def step_seconds(name: str, device, n: int = 30, warmup: int = 3) -> float:
     from utils.data.grammar import make_splits
     from utils.runtime import seed_everything
 
-    config, build, _ = models()[name]
+    config, build, _ = translators()[name]
     vocabs = s2s.vocabularies(config["lowercase_source"])
     examples = s2s.encode_pairs(make_splits().train, *vocabs)
     seed_everything(0)
@@ -115,7 +82,7 @@ def step_rows(device, n: int) -> dict:
 
     threads = torch.get_num_threads()
     rows = {}
-    for name in models():
+    for name in translators():
         torch.set_num_threads(2)
         try:
             cpu = step_seconds(name, torch.device("cpu"), n)
@@ -164,8 +131,6 @@ def run_notebook(path: Path, cache: Path, out: Path) -> dict:
         t0, t1 = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
         seconds = None
         if t0 and t1:
-            from datetime import datetime
-
             seconds = (
                 datetime.fromisoformat(t1) - datetime.fromisoformat(t0)
             ).total_seconds()
@@ -191,7 +156,6 @@ def run_notebook(path: Path, cache: Path, out: Path) -> dict:
 def measure(out: Path, only: list[str], steps: int, budget: float) -> Path:
     import torch
 
-    from scripts.bench import bench_cost_times, machine
     from utils.runtime import describe_device, get_device
 
     device = get_device()
@@ -212,7 +176,7 @@ def measure(out: Path, only: list[str], steps: int, budget: float) -> Path:
     def time_left() -> bool:
         return time.perf_counter() - started < budget
 
-    names = list(models())
+    names = list(translators())
     if "training" in only:
         data["steps"] = step_rows(device, steps)
         save("seconds per step")
@@ -247,11 +211,9 @@ def cell_table(cuda: dict, cpu: dict | None) -> list[str]:
     every cell that raised an error (with its error)."""
     rows = []
     for name, run in cuda.get("notebooks", {}).items():
-        ref = {
-            c["index"]: c
-            for c in (cpu or {}).get("notebooks", {}).get(name, {}).get("cells", [])
-        }
-        ref_total = (cpu or {}).get("notebooks", {}).get(name, {}).get("seconds")
+        ref_run = (cpu or {}).get("notebooks", {}).get(name, {})
+        ref = {c["index"]: c for c in ref_run.get("cells", [])}
+        ref_total = ref_run.get("seconds")
         total = f"{run['seconds']:.0f} s on CUDA"
         if ref_total:
             total += f", {ref_total:.0f} s on the 2-core CPU"
@@ -261,10 +223,8 @@ def cell_table(cuda: dict, cpu: dict | None) -> list[str]:
             "| cell | code | CUDA (s) | CPU, 2 cores (s) | speed-up |",
             "|---:|---|---:|---:|---:|",
         ]
-        slow = sorted(run["cells"], key=lambda c: -(c["seconds"] or 0))[:6]
-        shown = sorted({c["index"]: c for c in [*slow, *(c for c in run["cells"] if c["trains"])]}.values(),
-                       key=lambda c: c["index"])  # fmt: skip
-        for c in shown:
+        slow = sorted(run["cells"], key=lambda c: c["seconds"] or 0)[-6:]
+        for c in [c for c in run["cells"] if c["trains"] or c in slow]:
             r = ref.get(c["index"], {}).get("seconds")
             speed = f"{r / c['seconds']:.1f}x" if r and c["seconds"] else "-"
             mark = " (trains)" if c["trains"] else ""
@@ -302,8 +262,6 @@ def cell_table(cuda: dict, cpu: dict | None) -> list[str]:
 
 
 def render(cuda: dict, cpu: dict | None) -> str:
-    from scripts.bench import BUCKETS, mean_sd
-
     lines = [
         "# Measured figures on a GPU",
         "",

@@ -216,4 +216,4 @@ def test_bertviz_offline_inlines_local_libraries(monkeypatch):
         assert "d3js.org v5" in page and "var requirejs = function" in page
         assert page.count('<div id="bertviz-') == 1
     monkeypatch.setattr(BV, "D3", BV.ROOT / "no-such-dir" / "d3.min.js")
-    assert "make assets" in BV.head_view_html(cap.attentions[:1], cap.tokens)
+    assert "make assets" in BV.view_html(cap.attentions[:1], cap.tokens, "head")

@@ -112,6 +112,9 @@ def test_stepper_names_every_problem():
     for step in (-5, 10**9, "x", float("nan"), 2.5):
         message = update("The man buys the cake.", step, "2nd").message
         assert "The step must be a whole number from 1 to 40" in message, step
+    for step in (1, 3, 3.0, 40):
+        message = update("The man buys the cake.", step, "2nd").message
+        assert "The step must" not in message, step
     assert "'4th' is not a choice" in update("The man buys the cake.", 1, "4th").message
 
 

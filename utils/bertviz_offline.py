@@ -1,10 +1,10 @@
 """bertviz's head and model views, offline (part 1, lesson 5).
 
-`bertviz.head_view` and `bertviz.model_view` load require.js, d3 and jQuery from CDNs: with no network
-the view stays empty. Here we ask bertviz for its HTML, drop the CDN script
-tag, inline d3 and jQuery from the repository's `node_modules` (installed by
-`make assets`), and hand them to the view's script through a local
-`require`/`requirejs`. The JavaScript is read at display time only: it never
+`bertviz.head_view` and `bertviz.model_view` load require.js, d3 and jQuery
+from CDNs: with no network the view stays empty. Here we ask bertviz for its
+HTML, drop the CDN script tag, inline d3 and jQuery from the repository's
+`node_modules` (installed by `make assets`), and hand them to the view's script
+through a local `require`/`requirejs`. The JavaScript is read at display time only: it never
 lands in a committed file (the notebook cell's output is stripped before
 commit, see scripts/strip_third_party.py).
 """
@@ -62,11 +62,6 @@ def view_html(attention: torch.Tensor, tokens: list[str], kind: str = "head") ->
     end = page.index("</script>", start)
     prelude = _PRELUDE % {"d3": _js(D3), "jquery": _js(JQUERY)}
     return page[:start] + prelude + page[start:end] + "\n})();\n" + page[end:]
-
-
-def head_view_html(attention: torch.Tensor, tokens: list[str]) -> str:
-    """The head view's HTML (see `view_html`)."""
-    return view_html(attention, tokens, "head")
 
 
 def head_view(attention: torch.Tensor, tokens: list[str]) -> None:

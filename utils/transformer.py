@@ -522,8 +522,9 @@ def make_stepper_update(model: Transformer, src_vocab: Vocab, tgt_vocab: Vocab):
         if choice not in RANKS:
             notes.append(f"{choice!r} is not a choice: the best word is taken.")
         rank = RANKS.get(choice, 0)
-        t = int(clamp(step, 1, 40, 1)) - 1
-        if clamp(step, -math.inf, math.inf, math.nan) != t + 1:
+        asked = clamp(step, -math.inf, math.inf, math.nan)  # a number, or NaN
+        t = int(clamp(asked, 1, 40, 1)) - 1  # the 0-based step actually used
+        if asked != t + 1:  # not a whole number from 1 to 40
             notes.append(f"The step must be a whole number from 1 to 40: step {t + 1}.")
         steps = trace_decode(
             model, src_vocab, tgt_vocab, " ".join(words), pick={t: rank}
