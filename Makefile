@@ -16,7 +16,7 @@ OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFL
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: setup assets lab test unit lint notebooks format clean slides slides-talk bench \
-	bench-cuda nbval determinism browser decks check-decks fresh-clone-check
+	bench-cuda nbval nbval-other-cpu determinism browser decks check-decks fresh-clone-check
 
 setup:
 	@command -v $(PYTHON3) >/dev/null 2>&1 || { echo "set-up stopped: $(PYTHON3) was not found: install Python 3.11+." >&2; exit 1; }
@@ -33,14 +33,27 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
 	$(PY) -m jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
-test: setup lint unit nbval determinism browser decks
+test: setup lint unit nbval nbval-other-cpu determinism browser decks
 
 # Every notebook re-executed offline and compared with its saved outputs.
 nbval:
 	$(OFFLINE) $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS)
 
-# Lesson 6 executed twice (quick mode, fresh kernels, empty model caches) and
-# its text outputs compared: a seeding mistake shows before anything is saved.
+# The training lessons once more, as another CPU would run them: MKL's
+# COMPATIBLE code path (it changes trained weights, not random streams), quick
+# training, an empty model cache. Every output that depends on trained weights
+# must be marked (tests/nbval_sanitize.cfg lists them), so a new unmarked one
+# fails here, before a machine with another CPU finds it.
+TRAINING_LESSONS := notebooks/part1_background/03_rnn_seq2seq.ipynb \
+	notebooks/part1_background/06_transformer.ipynb
+nbval-other-cpu:
+	cache=$$(mktemp -d) && MKL_CBWR=COMPATIBLE COURSE_QUICK=1 COURSE_MODEL_CACHE=$$cache \
+		$(OFFLINE) $(PY) -m pytest -q -p no:cacheprovider $(NBVAL) $(TRAINING_LESSONS); \
+		status=$$?; rm -rf $$cache; exit $$status
+
+# Each training lesson executed twice (quick mode, fresh kernels, empty model
+# caches) and its text outputs compared: a seeding mistake shows before
+# anything is saved.
 determinism:
 	$(OFFLINE) $(PY) scripts/check_determinism.py
 

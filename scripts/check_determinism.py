@@ -1,6 +1,8 @@
-"""Re-execute one training lesson twice and compare its text outputs (issue 6).
+"""Re-execute each training lesson twice and compare its text outputs.
 
-    .venv/bin/python scripts/check_determinism.py [notebook]
+    .venv/bin/python scripts/check_determinism.py [notebook ...]
+
+With no notebook named, it checks every lesson that trains (TRAINING_LESSONS).
 
 Each run starts a fresh kernel, offline as in `make test`, with COURSE_QUICK=1
 (a tenth of the training steps) and the model cache pointed at its own empty
@@ -33,7 +35,11 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT = REPO / "notebooks" / "part1_background" / "06_transformer.ipynb"
+# Every lesson that trains a model: add each new one here.
+TRAINING_LESSONS = [
+    REPO / "notebooks" / "part1_background" / "03_rnn_seq2seq.ipynb",
+    REPO / "notebooks" / "part1_background" / "06_transformer.ipynb",
+]
 SANITIZE = REPO / "tests" / "nbval_sanitize.cfg"
 IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
 
@@ -135,12 +141,8 @@ def first_difference(a, b, rules) -> str | None:
     return None
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebook", nargs="?", type=Path, default=DEFAULT)
-    args = parser.parse_args()
-    path = args.notebook.resolve()
-    rules = sanitize_rules()
+def check(path: Path, rules) -> int:
+    """Run one notebook twice; 0 when its compared text outputs agree."""
     runs = []
     with tempfile.TemporaryDirectory(prefix="determinism-") as tmp:
         code = snapshot(Path(tmp) / "code")
@@ -152,11 +154,14 @@ def main() -> int:
             try:
                 nb_run, seconds = execute(nb, code, cwd, cache)
             except CellExecutionError as err:
-                print(f"run {k} failed: {str(err).strip().splitlines()[-1]}")
+                print(
+                    f"{path.name} run {k} failed: {str(err).strip().splitlines()[-1]}"
+                )
                 return 1
             trained = sorted(p.name for p in cache.iterdir()) if cache.is_dir() else []
             print(
-                f"run {k}: {seconds:.0f} s, trained afresh: {', '.join(trained) or 'none'}",
+                f"{path.name} run {k}: {seconds:.0f} s, "
+                f"trained afresh: {', '.join(trained) or 'none'}",
                 flush=True,
             )
             runs.append(nb_run)
@@ -167,6 +172,14 @@ def main() -> int:
         return 1
     print(f"{path.name}: the text outputs of {n} code cells are identical in both runs")
     return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, default=TRAINING_LESSONS)
+    args = parser.parse_args()
+    rules = sanitize_rules()
+    return max(check(path.resolve(), rules) for path in args.notebooks)
 
 
 if __name__ == "__main__":

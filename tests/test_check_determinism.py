@@ -34,3 +34,26 @@ def test_different_text_is_reported():
     report = cd.first_difference(a, b, rules)
     assert report is not None and "cell 0" in report
     assert cd.first_difference(a, a, rules) is None
+
+
+def test_every_lesson_with_trained_outputs_is_checked():
+    """A lesson whose outputs depend on trained weights is run twice by
+    `make determinism`: same machine, same text."""
+    from tests.test_notebooks import listed_cells
+
+    trained = {nb for (nb, _), kind in listed_cells().items() if kind == "trained"}
+    assert trained == {p.stem for p in cd.TRAINING_LESSONS}
+
+
+def test_the_makefile_runs_the_same_training_lessons():
+    """`make nbval-other-cpu` names the lessons that the determinism check runs."""
+    import re
+
+    from tests.conftest import REPO
+
+    text = (REPO / "Makefile").read_text(encoding="utf-8")
+    block = re.search(
+        r"^TRAINING_LESSONS := (.*?)\n(?!\t)", text, re.DOTALL | re.MULTILINE
+    ).group(1)
+    named = {REPO / p for p in block.replace("\\", " ").split()}
+    assert named == set(cd.TRAINING_LESSONS)

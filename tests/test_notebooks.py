@@ -6,6 +6,7 @@ what makes it check anything.
 """
 
 import json
+import re
 
 import pytest
 
@@ -95,3 +96,55 @@ def test_nbval_markers_are_exact_lines(path):
         for line in "".join(cell["source"]).splitlines():
             if "NBVAL_" in line:
                 assert line.strip() in NBVAL_MARKERS, f"{path.name} cell {i}: {line!r}"
+
+
+SANITIZE = REPO / "tests" / "nbval_sanitize.cfg"
+LISTED = re.compile(r"^# ignored: (\S+) ([0-9a-f]+) (machine|third-party|trained): \S")
+TRAINED_REASON = (
+    "# (trained weights differ by CPU: tests/claims.py checks what the text says)"
+)
+
+
+def listed_cells(path=SANITIZE) -> dict[tuple[str, str], str]:
+    """(notebook, cell id) -> kind, from the sanitize file's list of ignored cells."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ignored:"):
+            m = LISTED.match(line)
+            assert m, f"malformed line in {path.name}: {line!r}"
+            out[(m.group(1), m.group(2))] = m.group(3)
+    return out
+
+
+def ignored_cells() -> dict[tuple[str, str], list[str]]:
+    """(notebook, cell id) -> source lines, of every cell nbval does not compare."""
+    out = {}
+    for path in NOTEBOOKS:
+        for cell in _cells(path):
+            lines = "".join(cell["source"]).splitlines()
+            if lines and lines[0] in ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP"):
+                out[(path.stem, cell["id"])] = lines
+    return out
+
+
+def test_every_ignored_cell_is_listed_with_its_reason():
+    listed, ignored = listed_cells(), ignored_cells()
+    assert sorted(set(ignored) - set(listed)) == [], "ignored but not listed"
+    assert sorted(set(listed) - set(ignored)) == [], "listed but not ignored"
+    for key, lines in ignored.items():
+        assert len(lines) > 1 and lines[1].startswith("# "), f"{key}: no reason line"
+        trained = lines[1] == TRAINED_REASON
+        assert trained == (listed[key] == "trained"), key
+
+
+def test_only_the_training_lessons_have_trained_outputs():
+    trained = {nb for (nb, _), kind in listed_cells().items() if kind == "trained"}
+    assert trained == {"03_rnn_seq2seq", "06_transformer"}
+
+
+def test_an_unlisted_marker_fails_the_check(tmp_path):
+    """The list check can fail: a listing with one cell left out disagrees."""
+    text = SANITIZE.read_text(encoding="utf-8")
+    dropped = next(line for line in text.splitlines() if line.startswith("# ignored:"))
+    (tmp_path / "s.cfg").write_text(text.replace(dropped + "\n", ""), encoding="utf-8")
+    assert set(ignored_cells()) - set(listed_cells(tmp_path / "s.cfg"))

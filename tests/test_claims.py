@@ -1,0 +1,211 @@
+"""What lessons 3 and 6 say about their trained models holds on this machine,
+on every recorded run (other seeds, forced CPU code paths, the committed
+notebooks), within bands set from measured spread, and fails on broken models.
+See tests/claims.py."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import statistics
+
+import pytest
+
+from tests import claims
+from tests.claims import CLAIMS, failures, recorded_runs
+
+NOTEBOOKS = claims.NOTEBOOKS
+
+
+def _prose(where: str) -> str:
+    """A lesson's Markdown cells, or a run sheet, with whitespace collapsed."""
+    if where.endswith("run_sheet"):
+        text = (claims.REPO / "lessons" / f"{where}.md").read_text(encoding="utf-8")
+    else:
+        nb = json.loads((NOTEBOOKS / f"{where}.ipynb").read_text(encoding="utf-8"))
+        text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")  # fmt: skip
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.says[:40])
+def test_every_claim_is_quoted_from_its_lesson(claim):
+    assert " ".join(claim.says.split()) in _prose(claim.where), claim.says
+
+
+def test_claims_hold_on_every_recorded_run():
+    runs = recorded_runs()
+    labels = {r["label"] for r in runs}
+    assert sum(r["label"] == "default" for r in runs) >= 3, "too few seeds measured"
+    assert len(labels) >= 3, f"no forced CPU code paths recorded: {labels}"
+    for run in runs:
+        assert claims.failures(run["metrics"]) == [], (run["label"], run["seed"])
+        applied = sum(c.applies(run["metrics"]) for c in CLAIMS)
+        assert applied >= 15, (run["label"], applied)
+
+
+def test_claims_hold_on_the_committed_notebooks():
+    metrics = claims.from_notebooks()
+    assert failures(metrics) == []
+    assert sum(c.applies(metrics) for c in CLAIMS) >= 12
+
+
+def _around_the_mean(runs: list[dict]) -> dict:
+    """(mean, sd) of every number over the default-CPU runs; the most common
+    value of every text."""
+    default = [r["metrics"] for r in runs if r["label"] == "default"]
+    out = {}
+    for key, value in default[0].items():
+        values = [m[key] for m in default]
+        if isinstance(value, str):
+            out[key] = (statistics.mode(values), 0.0)
+        else:
+            out[key] = (statistics.mean(values), statistics.stdev(values))
+    return out
+
+
+def test_every_band_is_at_least_four_standard_deviations_wide():
+    """Each claim still holds when any one of its figures moves 2 standard
+    deviations (of the seeds' spread) either way from the seeds' mean."""
+    spread = _around_the_mean(recorded_runs())
+    middle = {key: mean for key, (mean, _) in spread.items()}
+    for claim in CLAIMS:
+        assert claim.holds(middle), claim.says
+        for key in claim.needs:
+            mean, sd = spread[key]
+            if isinstance(mean, str):
+                continue  # a text: the claim holds on its most common value
+            for shifted in (mean - 2 * sd, mean + 2 * sd):
+                assert claim.holds({**middle, key: shifted}), (claim.says, key)
+
+
+def test_a_band_narrower_than_the_spread_fails_that_check():
+    """The check above can fail: a claim whose bound sits inside 2 sd does."""
+    spread = _around_the_mean(recorded_runs())
+    mean, sd = spread["gru/bleu/3-7"]
+    assert sd > 0
+    tight = claims.Claim(
+        claims.L3, "tight", ("gru/bleu/3-7",), lambda m: m["gru/bleu/3-7"] > mean - sd
+    )
+    middle = {key: m for key, (m, _) in spread.items()}
+    assert tight.holds(middle)
+    assert not tight.holds({**middle, "gru/bleu/3-7": mean - 2 * sd})
+
+
+# --------------------------------------------------------------------------
+# Live: the lesson models on this machine, and broken ones
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lesson_metrics():
+    """The figures of the three lesson models (through the model cache)."""
+    return claims.measure()
+
+
+def test_claims_hold_on_the_lesson_models_here(lesson_metrics):
+    assert failures(lesson_metrics) == []
+    assert all(c.applies(lesson_metrics) for c in CLAIMS)
+
+
+def _broken_history(net, src_vocab, tgt_vocab):
+    """A History holding the broken model's real validation loss."""
+    from utils import seq2seq as s2s
+    from utils.data.grammar import make_splits
+    from utils.training import History
+
+    valid = s2s.encode_pairs(make_splits().valid, src_vocab, tgt_vocab)
+    loss = s2s.evaluate_loss(net, valid, next(net.parameters()).device)
+    return History(train=[loss] * 50, valid_steps=[1], valid=[loss])
+
+
+def untrained(model: str):
+    """The lesson's model as built, before any training step."""
+    from utils import seq2seq as s2s
+    from utils import transformer as tf
+    from utils.runtime import seed_everything
+
+    config = {"gru": s2s.GRU_CONFIG, "attn": s2s.ATTN_CONFIG}.get(model, tf.CONFIG)
+    build = tf.build_model if model == "transformer" else s2s.build_model
+    vocabs = s2s.vocabularies(config["lowercase_source"])
+    seed_everything(0)
+    net = build(config, *vocabs).eval()
+    return net, vocabs, _broken_history(net, *vocabs)
+
+
+def shuffled(model: str):
+    """The trained lesson model with its German words shuffled among their ids."""
+    from utils import seq2seq as s2s
+
+    net, (src_vocab, tgt_vocab), _ = claims.trained(model)
+    words = tgt_vocab.itos[len(s2s.SPECIALS) :]
+    random.Random(0).shuffle(words)
+    wrong = s2s.Vocab(words)
+    return net, (src_vocab, wrong), _broken_history(net, src_vocab, wrong)
+
+
+@pytest.mark.parametrize("model", claims.MODELS)
+@pytest.mark.parametrize("breakage", [untrained, shuffled], ids=lambda f: f.__name__)
+def test_claims_fail_on_a_broken_model(lesson_metrics, model, breakage):
+    broken = claims.model_metrics(model, *breakage(model))
+    failed = failures({**lesson_metrics, **broken})
+    about = [c for c in CLAIMS if any(k.startswith(f"{model}/") for k in c.needs)]
+    held = [c.says for c in about if failures({**lesson_metrics, **broken}, [c]) == []]
+    print(
+        f"\n{breakage.__name__} {model}: {len(failed)} of {len(about)} fail; hold: {held}"
+    )
+    assert len(failed) >= 6, failed
+
+
+# --------------------------------------------------------------------------
+# Prose never quotes a number that training produced
+# --------------------------------------------------------------------------
+
+NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+
+
+def _numbers(text: str) -> set[str]:
+    return set(NUMBER.findall(text))
+
+
+def trained_and_strict_numbers() -> tuple[set[str], set[str]]:
+    """The decimals printed by cells with trained outputs, and those printed
+    by compared cells anywhere in the course (those may be quoted)."""
+    from tests.test_notebooks import NOTEBOOKS as ALL
+    from tests.test_notebooks import listed_cells
+
+    kinds = listed_cells()
+    trained, strict = set(), set()
+    for path in ALL:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell["cell_type"] != "code":
+                continue
+            text = "".join(
+                "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                + "".join(o.get("data", {}).get("text/html", ""))
+                for o in cell["outputs"]
+            )  # fmt: skip
+            kind = kinds.get((path.stem, cell["id"]))
+            if kind == "trained":
+                trained |= _numbers(text)
+            elif kind is None:
+                strict |= _numbers(text)
+    return trained, strict
+
+
+@pytest.mark.parametrize("where", [claims.L3, claims.L6, claims.SHEET])
+def test_prose_quotes_no_number_that_training_produced(where):
+    trained, strict = trained_and_strict_numbers()
+    quoted = (_numbers(_prose(where)) & trained) - strict
+    assert quoted == set(), f"{where} quotes trained figures: {sorted(quoted)}"
+
+
+def test_claims_hold_on_notebooks_committed_from_other_cpus():
+    """The figures of earlier committed executions (another CPU), kept in the
+    spread file when the notebooks were re-executed elsewhere."""
+    kept = json.loads(claims.SPREAD.read_text(encoding="utf-8"))["committed_notebooks"]
+    assert kept
+    for entry in kept:
+        assert failures(entry["metrics"]) == [], entry["cpu"]
+        assert sum(c.applies(entry["metrics"]) for c in CLAIMS) >= 12, entry["cpu"]
