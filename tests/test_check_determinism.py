@@ -57,3 +57,14 @@ def test_the_makefile_runs_the_same_training_lessons():
     ).group(1)
     named = {REPO / p for p in block.replace("\\", " ").split()}
     assert named == set(cd.TRAINING_LESSONS)
+
+
+def test_trained_outputs_are_compared_and_timings_are_not():
+    """nbval ignores both kinds across machines; on one machine the trained
+    ones must repeat exactly, so the check compares them."""
+    from tests.test_notebooks import TRAINED_REASON
+
+    trained = nbformat.v4.new_code_cell(f"# NBVAL_IGNORE_OUTPUT\n{TRAINED_REASON}\nx")
+    timing = nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\n# (timings)\nx")
+    assert cd.compared(trained) and not cd.compared(timing)
+    assert cd.compared(cell()) and not cd.compared(nbformat.v4.new_markdown_cell("x"))
