@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -355,9 +354,3 @@ def failures(metrics: Metrics, claims: list[Claim] | None = None) -> list[str]:
 def recorded_runs(path: Path = SPREAD) -> list[dict]:
     """The runs of `scripts/measure_claims.py`: {"label", "seed", "metrics"}."""
     return json.loads(path.read_text(encoding="utf-8"))["runs"]
-
-
-def spread(runs: list[dict], key: str) -> tuple[float, float]:
-    """Mean and standard deviation of one figure over the default-CPU runs."""
-    values = [r["metrics"][key] for r in runs if r["label"] == "default"]
-    return statistics.mean(values), statistics.stdev(values)
