@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -30,6 +31,7 @@ sys.path.insert(0, str(REPO))
 OUT = REPO / "benchmarks" / "RESULTS.md"
 SEEDS = (0, 1, 2)
 COST_FIGURE = REPO / "benchmarks" / "attention_vs_gru.png"
+COST_TITLE = "Forward + backward, one layer"
 
 
 def installed(package: str) -> str:
@@ -60,47 +62,93 @@ def machine() -> list[str]:
     ]
 
 
-def run_notebook(path: Path) -> tuple[float, float]:
-    """(seconds, peak kernel RSS in GiB) of one headless execution, offline."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO / "tests" / "offline"),
-        "HF_HUB_OFFLINE": "1",
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-               "--ExecutePreprocessor.timeout=1800", "--output-dir", tmp, str(path)]  # fmt: skip
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        peak = 0
-        done = threading.Event()
+def run_notebook(
+    path: Path, cache: Path | None = None, out: Path | None = None, allow_errors=False
+) -> dict:
+    """Execute a copy of one notebook, unchanged, in a fresh kernel, offline:
+    its seconds, the kernel's peak memory (RSS, GiB) and each code cell's time
+    and errors. `cache` moves the model cache; `out` keeps the executed copy;
+    `allow_errors` runs every cell even after an error (bench_cuda)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
-        def watch() -> None:
-            nonlocal peak
-            parent = psutil.Process(proc.pid)
-            while not done.is_set():
-                try:
-                    kernels = [
-                        c
-                        for c in parent.children(recursive=True)
-                        if "ipykernel" in " ".join(c.cmdline())
-                    ]
-                    peak = max([peak] + [k.memory_info().rss for k in kernels])
-                except psutil.Error:
-                    pass
-                time.sleep(0.1)
+    paths = [
+        str(REPO),
+        str(REPO / "tests" / "offline"),
+        os.environ.get("PYTHONPATH", ""),
+    ]
+    os.environ.update(
+        PYTHONPATH=os.pathsep.join(paths), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"
+    )
+    if cache is not None:
+        os.environ["COURSE_MODEL_CACHE"] = str(cache)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=1800, kernel_name="python3",
+                            allow_errors=allow_errors, record_timing=True,
+                            resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
+    peak, done = 0, threading.Event()
 
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
-        code = proc.wait()
-        seconds = time.perf_counter() - start
+    def watch() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                kernels = [
+                    c
+                    for c in psutil.Process().children(recursive=True)
+                    if "ipykernel" in " ".join(c.cmdline())
+                ]
+                peak = max([peak] + [k.memory_info().rss for k in kernels])
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        raise SystemExit(f"bench stopped: {path.name} failed to execute") from err
+    finally:
         done.set()
         watcher.join()
-    if code != 0:
-        raise SystemExit(f"bench stopped: {path.name} failed to execute")
-    return seconds, peak / 2**30
+    seconds = time.perf_counter() - start
+    if out is not None:
+        nbformat.write(nb, out / f"executed_{path.name}")
+    return {"seconds": seconds, "peak_gib": peak / 2**30, "cells": cell_records(nb)}
+
+
+def cell_records(nb) -> list[dict]:
+    """Each code cell's index, first line, time (s), errors, and whether it trains."""
+    cells = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        timing = cell.metadata.get("execution", {})
+        t0, t1 = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        seconds = None
+        if t0 and t1:
+            seconds = (
+                datetime.fromisoformat(t1) - datetime.fromisoformat(t0)
+            ).total_seconds()
+        errors = [
+            f"{o['ename']}: {o['evalue'].splitlines()[0] if o['evalue'] else ''}"
+            for o in cell.get("outputs", [])
+            if o["output_type"] == "error"
+        ]
+        lines = [ln for ln in cell.source.splitlines() if not ln.startswith("#")]
+        lines = [ln for ln in lines if "load_or_train" in ln] or lines
+        cells.append(
+            {
+                "index": i,
+                "first_line": (lines or [""])[0][:80],
+                "trains": "load_or_train" in cell.source,
+                "seconds": seconds,
+                "errors": errors,
+            }
+        )
+    return cells
 
 
 def bench_notebooks() -> list[str]:
@@ -108,7 +156,8 @@ def bench_notebooks() -> list[str]:
     total = 0.0
     peaks = []
     for path in sorted((REPO / "notebooks").rglob("*.ipynb")):
-        seconds, gib = run_notebook(path)
+        run = run_notebook(path)
+        seconds, gib = run["seconds"], run["peak_gib"]
         total += seconds
         peaks.append(gib)
         rows.append(
@@ -132,16 +181,16 @@ def latency(update, inputs: list[dict], n: int = 50) -> tuple[float, float]:
 
 
 def bench_widgets() -> list[str]:
-    from utils import assets, attention, embeddings, ngram, tokenization
+    from utils import assets, minilm, ngram_view, tokenization, vector_explorer
 
     cases = {
         "lesson 1: translation (word by word vs phrase table)": (
-            ngram.update,
+            ngram_view.update,
             [{"text": t} for t in ("Today the man calls the woman.", "The children give the dog a big apple.",
                                    "My colleagues hope that the clever pig waits.")],
         ),
         "lesson 2: embedding explorer (GloVe, 50k search space)": (
-            embeddings.Explorer({"GloVe 6B 50d": (assets.load_glove(), 50_000)}).update,
+            vector_explorer.Explorer({"GloVe 6B 50d": (assets.load_glove(), 50_000)}).update,
             [{"words": w, "analogy": a, "model": "GloVe 6B 50d"}
              for w, a in (("cake, dog, car, paris", "king - man + woman"), ("hot, cold, warm", ""),
                           ("bank, river, money", "paris - france + italy"))],
@@ -152,16 +201,17 @@ def bench_widgets() -> list[str]:
                                    "def f(x):\n    return x ** 2")],
         ),
         "lesson 5: attention explorer (MiniLM, same sentence)": (
-            attention.update,
+            minilm.update,
             [{"layer": layer, "head": head, "query": 10, "scale": scale, "causal": causal}
              for layer, head, scale, causal in ((5, 11, True, False), (3, 1, False, False), (0, 6, True, True))],
         ),
     }  # fmt: skip
-    from utils import transformer
+    from utils.tasks.translation import load_or_train
+    from utils.tasks.translation_views import make_stepper_update
 
-    model, vocabs, _, _ = transformer.load_or_train_transformer()
+    model, vocabs, _, _ = load_or_train("transformer_seq2seq")
     cases["lesson 6: translation stepper (our transformer, top 3)"] = (
-        transformer.make_stepper_update(model, *vocabs),
+        make_stepper_update(model, *vocabs),
         [{"sentence": s, "step": step, "choice": choice}
          for s, step, choice in (("The man buys the cake.", 1, "2nd"),
                                  ("My sister reads a book today.", 3, "greedy (1st)"),
@@ -256,48 +306,50 @@ def bench_quality() -> list[str]:
 
 
 def translators() -> dict:
-    """name -> (config, build_model, translate) of the three neural translators."""
-    from utils import seq2seq as s2s
-    from utils import transformer as tf
+    """The three neural translators by their table label: the lessons' own
+    recipes, from the one registry in utils.tasks.translation."""
+    from utils.tasks.translation import RECIPES
 
-    return {
-        "GRU seq2seq": (s2s.GRU_CONFIG, s2s.build_model, s2s.translate),
-        "GRU + attention": (s2s.ATTN_CONFIG, s2s.build_model, s2s.translate),
-        "transformer": (tf.CONFIG, tf.build_model, tf.translate),
-    }
+    return {r.label: r for r in RECIPES.values()}
 
 
 def train_once(name: str, seed: int, device=None, n_steps: int | None = None) -> dict:
     """Train one translator from scratch (on `device`, default `get_device()`)
     with the lesson's code: its seconds, steps and parameters, and its BLEU by
     bucket on the 400 test sentences when trained for the lesson's step count."""
+    import dataclasses
+
     import torch
 
-    from utils import seq2seq as s2s
     from utils.bleu import bleu_by_bucket
     from utils.data.grammar import make_splits
     from utils.runtime import get_device, seed_everything
+    from utils.tasks import translation
 
     device = device or get_device()
-    config, build, translate = translators()[name]
-    config = {**config, "n_steps": n_steps or config["n_steps"]}
-    vocabs = s2s.vocabularies(config["lowercase_source"])
+    recipe = translators()[name]
+    steps = n_steps or recipe.train.n_steps
+    recipe = dataclasses.replace(
+        recipe, train=dataclasses.replace(recipe.train, n_steps=steps)
+    )
+    vocabs = translation.vocabularies(recipe.lowercase_source)
     seed_everything(seed)
-    model = build(config, *vocabs).to(device)
+    model = translation.build_model(recipe, *vocabs).to(device)
     start = time.perf_counter()
-    s2s.fit(model, config, seed, desc=f"{name} seed {seed}")
+    translation.fit(model, recipe, seed)
     if device.type == "cuda":
         torch.cuda.synchronize()
     row = {
         "seed": seed,
-        "steps": config["n_steps"],
+        "steps": steps,
         "seconds": time.perf_counter() - start,
         "params": sum(p.numel() for p in model.parameters()),
     }
     if n_steps is None:
         test = make_splits().test
         src, ref = [p.en for p in test], [p.de for p in test]
-        row["bleu"] = bleu_by_bucket(translate(model, *vocabs, src), ref, src)
+        hyps = translation.translate(model, *vocabs, src)
+        row["bleu"] = bleu_by_bucket(hyps, ref, src)
     return row
 
 
@@ -321,12 +373,11 @@ def bench_neural() -> list[str]:
 def bench_cost_times(device=None) -> dict:
     """Seconds per forward + backward pass of one attention layer and of the
     GRU, N = 16 to 4,096 (keys are strings, so the dict survives JSON)."""
-    from utils import seq2seq as s2s
-    from utils import transformer as tf
+    from utils.cost import time_attention, time_rnn_step
 
     lengths = [16, 64, 256, 1024, 2048, 4096]
-    attn = tf.time_attention(lengths, d_model=64, n_heads=2, repeats=3, device=device)
-    gru = s2s.time_rnn_step(
+    attn = time_attention(lengths, d_model=64, n_heads=2, repeats=3, device=device)
+    gru = time_rnn_step(
         lengths, batch_size=1, d_emb=64, d_hidden=64, repeats=2, device=device
     )
     return {
@@ -344,14 +395,14 @@ def bench_cost() -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from utils import transformer as tf
+    from utils.cost import draw_cost
 
     times = bench_cost_times()
     lengths = times["lengths"]
     attn = {n: times["attention"][str(n)] for n in lengths}
     gru = {n: times["gru"][str(n)] for n in lengths}
     fig, ax = plt.subplots(figsize=(8, 5))
-    tf.draw_cost(ax, attn, gru)
+    draw_cost(ax, {"self-attention": attn, "GRU": gru}, slope=2, title=COST_TITLE)
     fig.savefig(COST_FIGURE, dpi=100, bbox_inches="tight")
     rows = [
         f"![attention against GRU]({COST_FIGURE.name})",
@@ -360,7 +411,7 @@ def bench_cost() -> list[str]:
         "|---:|---:|---:|---:|",
     ]
     for n in lengths:
-        mib = tf.attention_bytes(n, n_heads=2) / 2**20
+        mib = n * n * 2 * 4 / 2**20  # N x N float32 weights per head, 2 heads
         rows.append(f"| {n:,} | {attn[n] * 1e3:.2f} | {gru[n] * 1e3:.2f} | {mib:.3f} |")
     print("\n".join(rows), flush=True)
     return rows

@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,6 +35,7 @@ from scripts.bench import (
     bench_cost_times,
     machine,
     mean_sd,
+    run_notebook,
     train_once,
     translators,
 )
@@ -56,16 +55,19 @@ def step_seconds(name: str, device, n: int = 30, warmup: int = 3) -> float:
     steps: what a training cell spends most of its time on."""
     import torch
 
-    from utils import seq2seq as s2s
-    from utils.data.grammar import make_splits
     from utils.runtime import seed_everything
+    from utils.tasks import translation
+    from utils.training import make_step
 
-    config, build, _ = translators()[name]
-    vocabs = s2s.vocabularies(config["lowercase_source"])
-    examples = s2s.encode_pairs(make_splits().train, *vocabs)
+    recipe = translators()[name]
+    vocabs = translation.vocabularies(recipe.lowercase_source)
     seed_everything(0)
-    model = build(config, *vocabs).to(device)
-    step = s2s.make_train_step(model, examples, config, 0, device)
+    model = translation.build_model(recipe, *vocabs).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.train.lr)
+    batches = translation.training_batches(recipe, device, seed=0)
+    step = make_step(
+        model, batches, translation.batch_loss, optimizer, recipe.train.clip
+    )
     for i in range(warmup):
         step(i)
     if device.type == "cuda":
@@ -90,67 +92,6 @@ def step_rows(device, n: int) -> dict:
             torch.set_num_threads(threads)
         rows[name] = {"cpu2": cpu, device.type: step_seconds(name, device, n)}
     return rows
-
-
-def run_notebook(path: Path, cache: Path, out: Path) -> dict:
-    """Execute a copy of one notebook, unchanged, in a fresh kernel; every cell
-    runs even after an error, and each cell's time and error are kept."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    os.environ.update(
-        PYTHONPATH=os.pathsep.join(
-            [
-                str(REPO),
-                str(REPO / "tests" / "offline"),
-                os.environ.get("PYTHONPATH", ""),
-            ]
-        ),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        COURSE_MODEL_CACHE=str(cache),
-    )
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=900,
-        kernel_name="python3",
-        allow_errors=True,
-        record_timing=True,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    start = time.perf_counter()
-    client.execute()
-    total = time.perf_counter() - start
-    nbformat.write(nb, out / f"executed_{path.name}")
-    cells = []
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        timing = cell.metadata.get("execution", {})
-        t0, t1 = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
-        seconds = None
-        if t0 and t1:
-            seconds = (
-                datetime.fromisoformat(t1) - datetime.fromisoformat(t0)
-            ).total_seconds()
-        errors = [
-            f"{o['ename']}: {o['evalue'].splitlines()[0] if o['evalue'] else ''}"
-            for o in cell.get("outputs", [])
-            if o["output_type"] == "error"
-        ]
-        lines = [ln for ln in cell.source.splitlines() if not ln.startswith("#")]
-        lines = [ln for ln in lines if "load_or_train" in ln] or lines
-        cells.append(
-            {
-                "index": i,
-                "first_line": (lines or [""])[0][:80],
-                "trains": "load_or_train" in cell.source,
-                "seconds": seconds,
-                "errors": errors,
-            }
-        )
-    return {"seconds": total, "cells": cells}
 
 
 def measure(out: Path, only: list[str], steps: int, budget: float) -> Path:
@@ -191,7 +132,7 @@ def measure(out: Path, only: list[str], steps: int, budget: float) -> Path:
                 if not time_left():
                     break
                 data["notebooks"][Path(nb).name] = run_notebook(
-                    REPO / nb, Path(cache), out
+                    REPO / nb, Path(cache), out, allow_errors=True
                 )
                 save(Path(nb).name)
     if "cost" in only and time_left():

@@ -60,48 +60,34 @@ Metrics = dict[str, float | str]
 # --------------------------------------------------------------------------
 
 
+RECIPE = {"gru": "gru_seq2seq", "attn": "gru_attention_seq2seq",
+          "transformer": "transformer_seq2seq"}  # fmt: skip
+
+
 def trained(model: str, seed: int | None = None):
     """(model, (src_vocab, tgt_vocab), history) of one lesson model, through
     the model cache (trained on the spot if absent); `seed` None is the
     lesson's own seed."""
-    from utils import seq2seq as s2s
-    from utils import transformer as tf
+    from utils.tasks.translation import load_or_train
 
-    if model == "transformer":
-        net, vocabs, history, _ = tf.load_or_train_transformer(
-            seed=tf.SEED if seed is None else seed
-        )
-    else:
-        name, config, own = {
-            "gru": (s2s.GRU_NAME, s2s.GRU_CONFIG, s2s.GRU_SEED),
-            "attn": (s2s.ATTN_NAME, s2s.ATTN_CONFIG, s2s.ATTN_SEED),
-        }[model]
-        net, vocabs, history, _ = s2s.load_or_train(
-            name, config, own if seed is None else seed
-        )
+    net, vocabs, history, _ = load_or_train(RECIPE[model], seed=seed)
     return net, vocabs, history
-
-
-def _translate(model: str):
-    from utils import seq2seq as s2s
-    from utils import transformer as tf
-
-    return tf.translate if model == "transformer" else s2s.translate
 
 
 def model_metrics(model: str, net, vocabs, history) -> Metrics:
     """The figures a lesson prints about one trained model, keyed "model/what"."""
     import torch
 
-    from utils import seq2seq as s2s
-    from utils import transformer as tf
     from utils.bleu import bleu_by_bucket, corpus_bleu
     from utils.data.grammar import make_splits
     from utils.data.phrasebook import DECK_EXAMPLE
+    from utils.rnn import encoder_states
+    from utils.tasks.translation import teacher_forcing_gap, trace_decode, translate
+    from utils.transformer import cosine_matrix, sentence_vector
 
     test = make_splits().test
     sources, references = [p.en for p in test], [p.de for p in test]
-    hyps = _translate(model)(net, *vocabs, sources + [MAN_CAKE, DECK_EXAMPLE.en])
+    hyps = translate(net, *vocabs, sources + [MAN_CAKE, DECK_EXAMPLE.en])
     out: Metrics = {
         f"{model}/valid_loss": history.valid[-1],
         f"{model}/train_loss": sum(history.train[-50:]) / 50,
@@ -114,21 +100,19 @@ def model_metrics(model: str, net, vocabs, history) -> Metrics:
     bleu = bleu_by_bucket(hyps[: len(test)], references, sources)
     out.update({f"{model}/bleu/{b}": bleu[b] for b in BUCKETS})
     if model == "gru":
-        gap = s2s.teacher_forcing_gap(net, *vocabs, make_splits().valid)
+        gap = teacher_forcing_gap(net, *vocabs, make_splits().valid)
         out.update({"gru/told": gap["told"], "gru/alone": gap["alone"]})
     if model == "attn":
         src_vocab, tgt_vocab = vocabs
-        words, _ = s2s.encoder_states(net, src_vocab, ALIGNED)
-        steps = s2s.trace_decode(net, src_vocab, tgt_vocab, ALIGNED)
+        words, _ = encoder_states(net, src_vocab, ALIGNED)
+        steps = trace_decode(net, src_vocab, tgt_vocab, ALIGNED)
         looks = {s.chosen: words[max(range(len(words)), key=s.attention.__getitem__)]
                  for s in steps}  # fmt: skip
         out["attn/word_for_word"] = sum(looks.get(de) == en for de, en in WORD_FOR_WORD)
     if model == "transformer":
         with torch.no_grad():
-            vectors = torch.stack(
-                [tf.sentence_vector(net, vocabs[0], s) for s in POOLED]
-            )
-        sim = tf.cosine_matrix(vectors)
+            vectors = torch.stack([sentence_vector(net, vocabs[0], s) for s in POOLED])
+        sim = cosine_matrix(vectors)
         out["transformer/cos_cake_min"] = float(
             min(sim[i, j] for i in range(3) for j in range(3) if i != j)
         )

@@ -1,4 +1,7 @@
-"""Tests for utils.attention (part 1, lesson 5)."""
+"""Tests for utils.attention (part 1, lesson 5): attention and its masks against
+PyTorch's, multi-head attention (self and cross) against nn.MultiheadAttention,
+positions, saturation, and the lesson's exercise checks. MiniLM's captured
+attention and the explorer widget are in test_minilm.py."""
 
 import math
 
@@ -8,7 +11,8 @@ import torch.nn.functional as F
 
 from lessons.solutions import part1_lesson05 as sol
 from utils import attention as A
-from utils.exercises import CORRECT, NOT_ATTEMPTED
+from utils.checks import CORRECT, NOT_ATTEMPTED
+from utils.checks import part1_lesson05 as checks
 
 
 def qkv(b: int = 2, h: int = 3, n: int = 5, d: int = 8, seed: int = 0):
@@ -37,7 +41,7 @@ def test_sdpa_matches_torch_with_causal_mask():
 
 def test_sdpa_matches_torch_with_padding_mask():
     q, k, v = qkv(seed=2)
-    mask = A.padding_mask([5, 3], 5)[:, None]  # (batch, 1, 1, keys)
+    mask = A.padding_mask([5, 3], 5)[:, None, None]  # (batch, 1, 1, keys)
     out, w = A.scaled_dot_product_attention(q, k, v, mask)
     want = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
     torch.testing.assert_close(out, want, atol=1e-6, rtol=0)
@@ -58,13 +62,19 @@ def test_masks_exact():
     )
     assert torch.equal(
         A.padding_mask([2, 3], 4),
-        torch.tensor([[[1, 1, 0, 0]], [[1, 1, 1, 0]]], dtype=torch.bool),
+        torch.tensor([[1, 1, 0, 0], [1, 1, 1, 0]], dtype=torch.bool),
     )
 
 
 def test_softmax_all_masked_row_is_zero_not_nan():
     w = A.softmax(torch.tensor([[float("-inf")] * 3, [0.0, 0.0, float("-inf")]]))
     assert torch.equal(w, torch.tensor([[0.0, 0.0, 0.0], [0.5, 0.5, 0.0]]))
+
+
+def test_softmax_matches_torch_and_ignores_masked_scores():
+    scores = torch.tensor([[1.0, 2.0, float("-inf")], [0.5, 0.5, 0.5]])
+    torch.testing.assert_close(A.softmax(scores), scores.softmax(-1))
+    assert A.softmax(scores)[0, 2] == 0
 
 
 def pair(d_model: int = 16, n_heads: int = 4, seed: int = 0):
@@ -83,6 +93,12 @@ def test_multihead_matches_torch(pad, causal):
     ours, ref, x = pair()
     kpm = torch.tensor([[False] * 6, [False] * 4 + [True] * 2]) if pad else None
     attn_mask = ~A.causal_mask(6) if causal else None  # torch: True = blocked
+    # ours: True = may look, broadcast to (batch, heads, n_q, n_k)
+    mask = torch.ones(2, 1, 6, 6, dtype=torch.bool)
+    if pad:
+        mask = mask & ~kpm[:, None, None, :]
+    if causal:
+        mask = mask & A.causal_mask(6)
     with torch.no_grad():
         want, want_w = ref(
             x,
@@ -93,9 +109,59 @@ def test_multihead_matches_torch(pad, causal):
             need_weights=True,
             average_attn_weights=False,
         )
-        out, w = ours(x, key_padding_mask=kpm, causal=causal)
+        out, w = ours(x, mask=mask if pad or causal else None)
     torch.testing.assert_close(out, want, atol=1e-5, rtol=0)
     torch.testing.assert_close(w, want_w, atol=1e-5, rtol=0)
+
+
+def test_multihead_takes_each_mask_shape():
+    """A causal (n, n) mask and a padding (batch, 1, 1, n) mask, as the
+    transformer passes them, give the same as the full (batch, 1, n, n) one."""
+    ours, _, x = pair(seed=1)
+    causal = A.causal_mask(6)
+    pad = A.padding_mask([6, 4], 6)[:, None, None]
+    with torch.no_grad():
+        full = ours(x, mask=causal.expand(2, 1, 6, 6))
+        torch.testing.assert_close(ours(x, mask=causal), full, atol=0, rtol=0)
+        full = ours(x, mask=pad.expand(2, 1, 6, 6))
+        torch.testing.assert_close(ours(x, mask=pad), full, atol=0, rtol=0)
+
+
+@pytest.mark.parametrize("pad", [False, True])
+def test_cross_attention_matches_torch(pad):
+    """Queries from one sequence (n_q = 3), keys and values from another
+    (n_k = 7): against nn.MultiheadAttention, and against
+    F.scaled_dot_product_attention on our own projections."""
+    ours, ref, _ = pair(seed=2)
+    g = torch.Generator().manual_seed(2)
+    x, context = torch.randn(2, 3, 16, generator=g), torch.randn(2, 7, 16, generator=g)
+    real = A.padding_mask([7, 5] if pad else [7, 7], 7)  # (batch, n_k)
+    mask = real[:, None, None] if pad else None  # (batch, 1, 1, n_k)
+    with torch.no_grad():
+        out, w = ours(x, context, mask)
+        want, want_w = ref(
+            x,
+            context,
+            context,
+            key_padding_mask=~real if pad else None,
+            need_weights=True,
+            average_attn_weights=False,
+        )
+
+        def heads(t: torch.Tensor) -> torch.Tensor:  # (2, n, 16) -> (2, 4, n, 4)
+            return t.view(2, -1, 4, 4).transpose(1, 2)
+
+        k, v = ours.kv(context).chunk(2, dim=-1)
+        sdpa = F.scaled_dot_product_attention(
+            heads(ours.q(x)), heads(k), heads(v), attn_mask=mask
+        )
+        sdpa = ours.out(sdpa.transpose(1, 2).reshape(2, 3, 16))
+    assert out.shape == (2, 3, 16) and w.shape == (2, 4, 3, 7)
+    torch.testing.assert_close(out, want, atol=1e-5, rtol=0)
+    torch.testing.assert_close(w, want_w, atol=1e-5, rtol=0)
+    torch.testing.assert_close(out, sdpa, atol=1e-5, rtol=0)
+    if pad:
+        assert torch.all(w[1, :, :, 5:] == 0)  # no query looks at the padding
 
 
 def test_multihead_shapes():
@@ -135,85 +201,21 @@ def test_saturation_grows_without_scaling():
     assert s["unscaled"][2] > 0.9 and max(s["scaled"]) < 0.4
 
 
-def test_minilm_capture_reproduces_model_weights():
-    cap = A.capture(A.MINILM_SENTENCE)
-    assert cap.tokens[0] == "[CLS]" and "animal" in cap.tokens
-    assert cap.q.shape == (6, 12, len(cap.tokens), 32)
-    for layer, head in [(0, 0), (3, 1), (5, 11)]:
-        w = A.head_weights(cap, layer, head)
-        torch.testing.assert_close(w, cap.attentions[layer, head], atol=1e-5, rtol=0)
-    causal = A.head_weights(cap, 2, 2, causal=True)
-    assert torch.all(causal.triu(1) == 0)
-
-
-def test_top_heads_ranked():
-    rows = A.top_heads(A.capture(A.MINILM_SENTENCE), "it", ["animal", "street"], top=5)
-    assert len(rows) == 5
-    assert [r["animal"] for r in rows] == sorted(
-        (r["animal"] for r in rows), reverse=True
-    )
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "",
-        "   ",
-        "x " * 50_000,
-        "🙂🐶🐱",
-        "مرحبا بالعالم",
-        "שלום עולם",
-        "我喜欢猫",
-        "12345 678",
-        "zxqv blorft",
-    ],
-)
-def test_update_never_raises(sentence):
-    view = A.update(sentence, layer=2, head=3, query=1, scale=True, causal=False)
-    assert view.png or view.message
-
-
-def test_update_clamps_and_messages():
-    view = A.update(
-        A.MINILM_SENTENCE, layer=99, head=-4, query=500, scale=False, causal=True
-    )
-    assert (
-        view.png and "layer must be 0 to 5" in view.message and "head" in view.message
-    )
-    assert "query" in view.message
-    assert "Type some text" in A.update("  ").message
-    long = A.update("word " * 500)
-    assert "first 64 tokens" in long.message
-    ok = A.update(A.MINILM_SENTENCE, 1, 1, 10, True, False)
-    assert ok.message == "" and ok.png
-
-
 def test_check_attention():
-    assert A.check_attention(sol.attention) == CORRECT
-    assert A.check_attention(None) == NOT_ATTEMPTED
-    assert A.check_attention(lambda q, k, v: None) == NOT_ATTEMPTED
-    wrong = A.check_attention(
+    assert checks.check_attention(sol.attention) == CORRECT
+    assert checks.check_attention(None) == NOT_ATTEMPTED
+    assert checks.check_attention(lambda q, k, v: None) == NOT_ATTEMPTED
+    wrong = checks.check_attention(
         lambda q, k, v: torch.softmax(q @ k.transpose(-2, -1), -1) @ v
     )
     assert wrong.startswith("not yet") and "d ** 0.5" in wrong
 
 
 def test_check_causal_mask():
-    assert A.check_causal_mask(sol.causal_mask) == CORRECT
-    assert A.check_causal_mask(None) == NOT_ATTEMPTED
-    assert A.check_causal_mask(lambda n: None) == NOT_ATTEMPTED
-    wrong = A.check_causal_mask(lambda n: torch.ones(n, n, dtype=torch.bool).triu())
+    assert checks.check_causal_mask(sol.causal_mask) == CORRECT
+    assert checks.check_causal_mask(None) == NOT_ATTEMPTED
+    assert checks.check_causal_mask(lambda n: None) == NOT_ATTEMPTED
+    wrong = checks.check_causal_mask(
+        lambda n: torch.ones(n, n, dtype=torch.bool).triu()
+    )
     assert wrong.startswith("not yet") and "BELOW" in wrong
-
-
-def test_bertviz_offline_inlines_local_libraries(monkeypatch):
-    from utils import bertviz_offline as BV
-
-    cap = A.capture(A.MINILM_SENTENCE)
-    for kind in ("head", "model"):
-        page = BV.view_html(cap.attentions[:2], cap.tokens, kind)
-        assert "require.min.js" not in page and "<script src=" not in page
-        assert "d3js.org v5" in page and "var requirejs = function" in page
-        assert page.count('<div id="bertviz-') == 1
-    monkeypatch.setattr(BV, "D3", BV.ROOT / "no-such-dir" / "d3.min.js")
-    assert "make assets" in BV.view_html(cap.attentions[:1], cap.tokens, "head")

@@ -110,37 +110,39 @@ def test_claims_hold_on_the_lesson_models_here(lesson_metrics):
 
 def _broken_history(net, src_vocab, tgt_vocab):
     """A History holding the broken model's real validation loss."""
-    from utils import seq2seq as s2s
     from utils.data.grammar import make_splits
-    from utils.training import History
+    from utils.tasks import translation as tr
+    from utils.training import History, evaluate
 
-    valid = s2s.encode_pairs(make_splits().valid, src_vocab, tgt_vocab)
-    loss = s2s.evaluate_loss(net, valid, next(net.parameters()).device)
+    valid = tr.encode_pairs(make_splits().valid, src_vocab, tgt_vocab)
+    device = next(net.parameters()).device
+    batches = [
+        tr.make_batch(valid[i : i + 250]).to(device) for i in range(0, len(valid), 250)
+    ]
+    loss = evaluate(net, batches, tr.batch_loss, tr.target_words)
     return History(train=[loss] * 50, valid_steps=[1], valid=[loss])
 
 
 def untrained(model: str):
     """The lesson's model as built, before any training step."""
-    from utils import seq2seq as s2s
-    from utils import transformer as tf
     from utils.runtime import seed_everything
+    from utils.tasks import translation as tr
 
-    config = {"gru": s2s.GRU_CONFIG, "attn": s2s.ATTN_CONFIG}.get(model, tf.CONFIG)
-    build = tf.build_model if model == "transformer" else s2s.build_model
-    vocabs = s2s.vocabularies(config["lowercase_source"])
+    recipe = tr.RECIPES[claims.RECIPE[model]]
+    vocabs = tr.vocabularies(recipe.lowercase_source)
     seed_everything(0)
-    net = build(config, *vocabs).eval()
+    net = tr.build_model(recipe, *vocabs).eval()
     return net, vocabs, _broken_history(net, *vocabs)
 
 
 def shuffled(model: str):
     """The trained lesson model with its German words shuffled among their ids."""
-    from utils import seq2seq as s2s
+    from utils.text import SPECIALS, Vocab
 
     net, (src_vocab, tgt_vocab), _ = claims.trained(model)
-    words = tgt_vocab.itos[len(s2s.SPECIALS) :]
+    words = tgt_vocab.itos[len(SPECIALS) :]
     random.Random(0).shuffle(words)
-    wrong = s2s.Vocab(words)
+    wrong = Vocab(words)
     return net, (src_vocab, wrong), _broken_history(net, src_vocab, wrong)
 
 

@@ -1,4 +1,6 @@
-"""Tests for utils/decoding.py: SmolLM2 stepped by hand with a KV cache."""
+"""Tests for utils/decoding.py: the one greedy loop (on a scripted step
+function, and against our translators decoded by hand), and SmolLM2 stepped by
+hand with a KV cache."""
 
 from __future__ import annotations
 
@@ -8,7 +10,102 @@ import pytest
 import torch
 
 from utils import decoding as D
+from utils.rnn import GRUConfig, Seq2Seq
+from utils.tasks import translation
+from utils.text import BOS_ID, EOS_ID, PAD_ID
+from utils.transformer import Transformer, TransformerConfig
 from utils.widgets import View
+
+# --------------------------------------------------------------------------
+# The greedy loop
+# --------------------------------------------------------------------------
+
+
+def scripted(rows: list[list[int]], vocab: int = 6):
+    """(first logits, step, fed): a step function whose row b's t-th logits
+    point at rows[b][t]; `fed` records the ids each call was given."""
+    fed: list[list[int]] = []
+
+    def logits(t: int) -> torch.Tensor:
+        out = torch.zeros(len(rows), vocab)
+        for b, row in enumerate(rows):
+            out[b, row[min(t, len(row) - 1)]] = 1.0
+        return out  # (batch, vocab)
+
+    def step(prev: torch.Tensor) -> torch.Tensor:
+        fed.append(prev.tolist())
+        return logits(len(fed))
+
+    return logits(0), step, fed
+
+
+def test_greedy_stops_at_eos_with_pad_after_it_per_row():
+    # row 0 ends at step 2, row 1 at step 3; both would go on writing 5
+    first, step, fed = scripted([[3, EOS_ID, 5, 5], [4, 4, EOS_ID, 5]])
+    out = D.greedy(first, step, max_new=10, eos_id=EOS_ID, pad_id=PAD_ID)
+    assert out.tolist() == [[3, EOS_ID, PAD_ID], [4, 4, EOS_ID]]
+    # the ids fed back: a finished row gets <pad>; no call after all have ended
+    assert fed == [[3, 4], [EOS_ID, 4]]
+
+
+def test_greedy_stops_at_max_new_and_without_eos_id_never_stops_early():
+    first, step, fed = scripted([[3, EOS_ID, 5, 5], [4, 4, EOS_ID, 5]])
+    out = D.greedy(first, step, max_new=2, eos_id=EOS_ID, pad_id=PAD_ID)
+    assert out.tolist() == [[3, EOS_ID], [4, 4]] and len(fed) == 1
+    first, step, fed = scripted([[3, EOS_ID, 5, 5], [4, 4, EOS_ID, 5]])
+    out = D.greedy(first, step, max_new=4)  # eos_id None: an LM's n new tokens
+    assert out.tolist() == [[3, EOS_ID, 5, 5], [4, 4, EOS_ID, 5]] and len(fed) == 3
+    first, step, fed = scripted([[EOS_ID], [EOS_ID]])
+    out = D.greedy(first, step, max_new=5, eos_id=EOS_ID)
+    assert out.tolist() == [[EOS_ID], [EOS_ID]] and fed == []  # no call at all
+
+
+@torch.no_grad()
+def greedy_by_hand(model, src: torch.Tensor, max_len: int) -> torch.Tensor:
+    """The argmax loop written out with teacher-forced forward passes over the
+    whole prefix: take the best next word, <pad> once a row has ended, stop
+    when every row has."""
+    prefix = torch.full((src.shape[0], 1), BOS_ID)  # (batch, 1)
+    done = torch.zeros(src.shape[0], dtype=torch.bool)
+    out = []
+    for _ in range(max_len):
+        best = model(src, prefix)[:, -1].argmax(-1)  # (batch,)
+        best[done] = PAD_ID
+        done |= best == EOS_ID
+        out.append(best)
+        prefix = torch.cat([prefix, best[:, None]], dim=1)
+        if done.all():
+            break
+    return torch.stack(out, dim=1)
+
+
+SRC = torch.tensor([[4, 5, 6, EOS_ID], [7, 5, EOS_ID, PAD_ID], [6, EOS_ID, 0, 0]])
+
+
+def tiny_translators():
+    # Seeds picked so that the rows end at different steps, or not at all.
+    torch.manual_seed(4)
+    transformer = Transformer(8, 6, TransformerConfig(16, 2, 32, 1)).eval()
+    torch.manual_seed(6)
+    gru = Seq2Seq(8, 6, GRUConfig(d_emb=6, d_hidden=8, d_attn=5)).eval()
+    return {"transformer": transformer, "gru": gru}
+
+
+@pytest.mark.parametrize("name", ["transformer", "gru"])
+def test_greedy_decode_is_the_argmax_loop(name):
+    model = tiny_translators()[name]
+    got = translation.greedy_decode(model, SRC, max_len=8)
+    assert torch.equal(got, greedy_by_hand(model, SRC, max_len=8))
+    ends = [row.index(EOS_ID) if EOS_ID in row else None for row in got.tolist()]
+    assert len(set(ends)) > 1, ends  # the rows end at different steps
+    for row, end in zip(got.tolist(), ends):
+        if end is not None:
+            assert row[end + 1 :] == [PAD_ID] * (len(row) - end - 1)
+
+
+# --------------------------------------------------------------------------
+# SmolLM2 stepped by hand
+# --------------------------------------------------------------------------
 
 PROMPTS = ["The capital of France is", "def fibonacci(n):"]
 
@@ -44,7 +141,7 @@ def test_greedy_loop_matches_generate(smol, prompt):
     ids = prompt_ids(tokenizer, prompt)
     reference = hf_greedy(model, ids, 24)
     assert len(reference) == 24
-    assert D.greedy(model, ids, 24) == reference
+    assert D.greedy_lm(model, ids, 24) == reference
 
 
 def test_stepper_greedy_path_matches_generate(smol):

@@ -1,4 +1,6 @@
-"""Lesson 2's helpers: codes, tokenising, word2vec, evaluation, the explorer, exercises.
+"""Lesson 2's helpers: codes, tokenising, word2vec, evaluation, the fixed-vocabulary
+lookup, the explorer, exercises (utils.word_vectors, vector_eval, fixed_vocab,
+vector_explorer, checks.part1_lesson02).
 
 Everything runs on tiny hand-made inputs: a 2-D KeyedVectors whose words sit on
 the unit circle at chosen angles, so every cosine, analogy and correlation can
@@ -11,8 +13,11 @@ import numpy as np
 import pytest
 
 from lessons.solutions import part1_lesson02 as solution
-from utils import embeddings as E
-from utils.exercises import CORRECT, NOT_ATTEMPTED
+from utils import fixed_vocab, vector_explorer
+from utils import vector_eval as ev
+from utils import word_vectors as vec
+from utils.checks import CORRECT, NOT_ATTEMPTED
+from utils.checks import part1_lesson02 as checks
 
 # Angles (degrees) on the unit circle; the order is the "frequency" order.
 ANGLES = {"man": 0, "woman": 90, "king": 20, "queen": 110, "apple": 200, "pear": 215}
@@ -72,7 +77,7 @@ def test_files(tmp_path):
 
 
 def test_ordinal_codes_number_words_in_order_of_first_appearance():
-    assert E.ordinal_codes(["cat", "dog", "cat", "cake"]) == {
+    assert vec.ordinal_codes(["cat", "dog", "cat", "cake"]) == {
         "cat": 0,
         "dog": 1,
         "cake": 2,
@@ -81,32 +86,32 @@ def test_ordinal_codes_number_words_in_order_of_first_appearance():
 
 def test_one_hot_rows_and_equal_distances():
     words = ["cat", "dog", "cake"]
-    x = E.one_hot(["dog", "cat", "dog"], E.ordinal_codes(words))
+    x = vec.one_hot(["dog", "cat", "dog"], vec.ordinal_codes(words))
     assert x.tolist() == [[0, 1, 0], [1, 0, 0], [0, 1, 0]]
-    d = E.distance_matrix(E.one_hot(words))
+    d = vec.distance_matrix(vec.one_hot(words))
     assert np.allclose(d, math.sqrt(2) * (1 - np.eye(3)))
-    assert np.allclose(E.cosine_matrix(E.one_hot(words)), np.eye(3))
+    assert np.allclose(vec.cosine_matrix(vec.one_hot(words)), np.eye(3))
 
 
 def test_ordinal_distances_follow_the_arbitrary_order():
     codes = np.array([[0], [1], [2]])  # cat, dog, cake
-    assert E.distance_matrix(codes).tolist() == [[0, 1, 2], [1, 0, 1], [2, 1, 0]]
+    assert vec.distance_matrix(codes).tolist() == [[0, 1, 2], [1, 0, 1], [2, 1, 0]]
 
 
 def test_cosine_on_hand_vectors():
-    assert E.cosine([3, 4], [4, 3]) == pytest.approx(0.96, abs=1e-12)
-    assert E.cosine([1, 0], [-2, 0]) == -1.0
-    assert E.cosine([1, 0], [0, 5]) == 0.0
-    assert E.cosine([1, 2], [2, 4]) == pytest.approx(1.0, abs=1e-12)
-    assert E.cosine([0, 0], [1, 1]) == 0.0
+    assert vec.cosine([3, 4], [4, 3]) == pytest.approx(0.96, abs=1e-12)
+    assert vec.cosine([1, 0], [-2, 0]) == -1.0
+    assert vec.cosine([1, 0], [0, 5]) == 0.0
+    assert vec.cosine([1, 2], [2, 4]) == pytest.approx(1.0, abs=1e-12)
+    assert vec.cosine([0, 0], [1, 1]) == 0.0
 
 
 # --- tokenising Shakespeare -------------------------------------------------------------
 
 
-def test_tokenize_a_shakespeare_line_exactly():
+def test_shakespeare_words_of_a_line_exactly():
     line = "And I in going, madam, weep o'er my father's death anew;"
-    assert E.tokenize(line) == [
+    assert vec.shakespeare_words(line) == [
         "and", "i", "in", "going", "madam", "weep", "o'er", "my", "father", "'s",
         "death", "anew",
     ]  # fmt: skip
@@ -117,7 +122,7 @@ def test_split_sentences_drops_speakers_and_stage_directions():
         "ACT I.\n\nCOUNTESS.\nIn delivering my son from me, I bury a second "
         "husband.\n\n[Enter BERTRAM.]\n\nBERTRAM.\nAnd I in going, madam! Weep?\n"
     )
-    assert E.split_sentences(text) == [
+    assert vec.split_sentences(text) == [
         ["in", "delivering", "my", "son", "from", "me", "i", "bury", "a", "second",
          "husband"],
         ["and", "i", "in", "going", "madam"],
@@ -126,8 +131,8 @@ def test_split_sentences_drops_speakers_and_stage_directions():
 
 
 def test_stable_hash_is_crc32():
-    assert E.stable_hash("king") == 2731404643
-    assert E.stable_hash("") == 0
+    assert vec.stable_hash("king") == 2731404643
+    assert vec.stable_hash("") == 0
 
 
 # --- word2vec -------------------------------------------------------------------------
@@ -138,12 +143,12 @@ TINY_CORPUS = [
     ["a", "cat", "and", "a", "dog", "ran"],
     ["the", "king", "and", "the", "queen", "sat"],
 ] * 25
-TINY_CONFIG = E.Word2VecConfig(vector_size=4, window=2, min_count=1, epochs=5)
+TINY_CONFIG = vec.Word2VecConfig(vector_size=4, window=2, min_count=1, epochs=5)
 
 
 def test_word2vec_is_repeatable_and_matches_the_golden_numbers():
-    first = E.train_word2vec(TINY_CORPUS, TINY_CONFIG)
-    second = E.train_word2vec(TINY_CORPUS, TINY_CONFIG)
+    first = vec.train_word2vec(TINY_CORPUS, TINY_CONFIG)
+    second = vec.train_word2vec(TINY_CORPUS, TINY_CONFIG)
     assert np.array_equal(first.wv.vectors, second.wv.vectors)
     assert first.losses == second.losses
     assert len(first.losses) == 5
@@ -153,9 +158,9 @@ def test_word2vec_is_repeatable_and_matches_the_golden_numbers():
 
 
 def test_word2vec_seed_changes_the_vectors():
-    other = E.Word2VecConfig(vector_size=4, window=2, min_count=1, epochs=5, seed=1)
-    a = E.train_word2vec(TINY_CORPUS, TINY_CONFIG).wv["cat"]
-    b = E.train_word2vec(TINY_CORPUS, other).wv["cat"]
+    other = vec.Word2VecConfig(vector_size=4, window=2, min_count=1, epochs=5, seed=1)
+    a = vec.train_word2vec(TINY_CORPUS, TINY_CONFIG).wv["cat"]
+    b = vec.train_word2vec(TINY_CORPUS, other).wv["cat"]
     assert not np.allclose(a, b, atol=1e-3)
 
 
@@ -164,31 +169,31 @@ def test_word2vec_seed_changes_the_vectors():
 
 def test_read_test_files(test_files):
     analogies, pairs = test_files
-    assert len(E.read_analogies(analogies)) == 5
-    assert E.read_pairs(pairs)[0] == ("king", "queen", 8.0)
-    assert len(E.read_pairs(pairs)) == 5
+    assert len(ev.read_analogies(analogies)) == 5
+    assert ev.read_pairs(pairs)[0] == ("king", "queen", 8.0)
+    assert len(ev.read_pairs(pairs)) == 5
 
 
 def test_evaluate_analogies_accuracy_and_coverage(kv, test_files):
-    score = E.evaluate_analogies(kv, test_files[0], name="tiny")
+    score = ev.evaluate(kv, "analogies", test_files[0], name="tiny")
     assert (score.score, score.covered, score.total) == (0.75, 4, 5)
     assert score.coverage == 0.8
     # The first 4 words only: the fruit questions drop out, both others are right.
-    score = E.evaluate_analogies(kv, test_files[0], restrict_vocab=4)
+    score = ev.evaluate(kv, "analogies", test_files[0], restrict_vocab=4)
     assert (score.score, score.covered, score.total) == (1.0, 2, 5)
 
 
 def test_evaluate_pairs_spearman_and_coverage(kv, test_files):
-    score = E.evaluate_pairs(kv, test_files[1], name="tiny")
+    score = ev.evaluate(kv, "pairs", test_files[1], name="tiny")
     assert score.score == pytest.approx(0.4, abs=1e-12)
     assert (score.task, score.covered, score.total) == ("pairs", 4, 5)
 
 
 def test_write_subset_keeps_only_lines_every_vocabulary_covers(kv, tmp_path):
     small = make_kv(("man", "woman", "king", "queen"))
-    vocabs = [E.vocabulary(kv), E.vocabulary(small)]
+    vocabs = [ev.vocabulary(kv), ev.vocabulary(small)]
     (tmp_path / "a.txt").write_text(ANALOGY_FILE)
-    out = E.write_subset(tmp_path / "a.txt", tmp_path / "b.txt", vocabs)
+    out = ev.write_subset(tmp_path / "a.txt", tmp_path / "b.txt", vocabs)
     assert out.read_text() == (
         ": family\nman woman king queen\nman king woman queen\n: fruit\n"
     )
@@ -198,7 +203,7 @@ def test_evaluate_models_on_own_and_common_subsets(kv, test_files, tmp_path):
     small = make_kv(("man", "woman", "king", "queen"))
     workdir = tmp_path / "work"
     workdir.mkdir()
-    scores = E.evaluate_models(
+    scores = ev.evaluate_models(
         {"big": (kv, None), "small": (small, None)}, *test_files, workdir=workdir
     )
     got = [(s.model, s.task, s.subset, round(s.score, 6), s.covered) for s in scores]
@@ -213,7 +218,7 @@ def test_evaluate_models_on_own_and_common_subsets(kv, test_files, tmp_path):
         ("small", "pairs", "common", 1.0, 2),
     ]
     assert {s.total for s in scores if s.task == "pairs"} == {5}
-    table = E.score_table(scores)
+    table = ev.score_table(scores)
     assert table.splitlines()[1] == (
         "big                    analogies  own               4/5     80.0%  0.750"
     )
@@ -224,57 +229,57 @@ def test_evaluate_models_on_own_and_common_subsets(kv, test_files, tmp_path):
 
 
 def test_pair_cosines_skip_unknown_words(kv):
-    values, kept = E.pair_cosines(kv, [("man", "king"), ("man", "dragon")])
+    values, kept = ev.pair_cosines(kv, [("man", "king"), ("man", "dragon")])
     assert kept == [("man", "king")]
     assert values == pytest.approx([math.cos(math.radians(20))], abs=1e-6)
-    values, kept = E.pair_cosines(kv, [("man", "pear")], restrict_vocab=4)
+    values, kept = ev.pair_cosines(kv, [("man", "pear")], restrict_vocab=4)
     assert kept == [] and len(values) == 0
 
 
 def test_random_pairs_are_seeded_and_distinct(kv):
-    pairs = E.random_pairs(kv, 20, seed=3)
-    assert pairs == E.random_pairs(kv, 20, seed=3)
-    assert pairs != E.random_pairs(kv, 20, seed=4)
+    pairs = ev.random_pairs(kv, 20, seed=3)
+    assert pairs == ev.random_pairs(kv, 20, seed=3)
+    assert pairs != ev.random_pairs(kv, 20, seed=4)
     assert all(a != b for a, b in pairs)
-    assert {w for p in E.random_pairs(kv, 20, restrict_vocab=2) for w in p} == {
+    assert {w for p in ev.random_pairs(kv, 20, restrict_vocab=2) for w in p} == {
         "man",
         "woman",
     }
 
 
 def test_high_score_pairs(test_files):
-    assert E.high_score_pairs(test_files[1], 8) == [("king", "queen"), ("man", "king")]
+    assert ev.high_score_pairs(test_files[1], 8) == [("king", "queen"), ("man", "king")]
 
 
 def test_neighbour_rank(kv):
-    space = E.Space.of(kv)
-    ranks = [E.neighbour_rank(space, "man", w) for w in ("king", "woman", "apple")]
+    space = vec.Space.of(kv)
+    ranks = [ev.neighbour_rank(space, "man", w) for w in ("king", "woman", "apple")]
     assert ranks == [1, 2, 5]
     # A word outside the search space: nothing of its own is ahead.
-    assert E.neighbour_rank(E.Space.of(kv, 4), "pear", "apple") == 1
+    assert ev.neighbour_rank(vec.Space.of(kv, 4), "pear", "apple") == 1
 
 
 # --- the lookup and the preprocessing ---------------------------------------------------
 
 
 def test_lookup_table(kv):
-    vocab, matrix = E.lookup_table(kv, 4)
+    vocab, matrix = fixed_vocab.lookup_table(kv, 4)
     assert list(vocab) == ["<pad>", "<unk>", "<num>", "man", "woman", "king", "queen"]
     assert matrix.shape == (7, 2) and matrix.dtype == np.float32
     assert not matrix[:3].any()
     assert np.array_equal(matrix[vocab["king"]], kv["king"])
-    assert E.to_ids(["king", "dragon"], vocab) == [5, 1]
+    assert fixed_vocab.to_ids(["king", "dragon"], vocab) == [5, 1]
 
 
 def test_split_tokens():
-    assert E.split_tokens("O'Reilly's COVID-19 costs 3,217.50!!! 😂") == [
+    assert fixed_vocab.split_tokens("O'Reilly's COVID-19 costs 3,217.50!!! 😂") == [
         "O'Reilly", "'s", "COVID", "-", "19", "costs", "3,217.50", "!", "!", "!", "😂",
     ]  # fmt: skip
 
 
 def test_crowbar_steps_and_what_is_lost():
     vocab = {"<pad>", "<unk>", "<num>", "the", "king", "'s", "19", "!", "-", "covid"}
-    steps = E.crowbar("The King's 😂 COVID-19 in 2,024!", vocab)
+    steps = fixed_vocab.crowbar("The King's 😂 COVID-19 in 2,024!", vocab)
     assert [s.name for s in steps] == [
         "split on spaces",
         "lowercase",
@@ -288,7 +293,7 @@ def test_crowbar_steps_and_what_is_lost():
         "the", "king", "'s", "<unk>", "covid", "-", "19", "<unk>", "<num>", "!",
     ]  # fmt: skip
     assert steps[-1].unknown == ["<unk>", "<unk>", "<num>"]
-    assert E.lost_pieces("The King's 😂 COVID-19 in 2,024!", vocab) == [
+    assert fixed_vocab.lost_pieces("The King's 😂 COVID-19 in 2,024!", vocab) == [
         "😂",
         "in",
         "2,024",
@@ -301,7 +306,7 @@ def test_crowbar_steps_and_what_is_lost():
 def test_pca_2d_shape_determinism_and_signs():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(12, 50))
-    a, b = E.pca_2d(x), E.pca_2d(x.copy())
+    a, b = vector_explorer.pca_2d(x), vector_explorer.pca_2d(x.copy())
     assert a.shape == (12, 2)
     assert np.array_equal(a, b)
     assert np.allclose(a.mean(axis=0), 0, atol=1e-12)
@@ -310,10 +315,10 @@ def test_pca_2d_shape_determinism_and_signs():
 
 def test_pca_2d_of_points_on_a_line_keeps_their_distances():
     x = np.outer([0.0, 1.0, 3.0], [0.6, 0.8, 0.0])  # (3, 3) on one line
-    xy = E.pca_2d(x)
+    xy = vector_explorer.pca_2d(x)
     assert np.allclose(np.abs(xy[:, 0]), [4 / 3, 1 / 3, 5 / 3])
     assert np.allclose(xy[:, 1], 0)
-    assert E.pca_2d(np.ones((1, 5))).tolist() == [[0.0, 0.0]]
+    assert vector_explorer.pca_2d(np.ones((1, 5))).tolist() == [[0.0, 0.0]]
 
 
 # --- the explorer widget ----------------------------------------------------------------
@@ -321,7 +326,7 @@ def test_pca_2d_of_points_on_a_line_keeps_their_distances():
 
 @pytest.fixture
 def explorer(kv):
-    return E.Explorer({"tiny": (kv, None)}, n_neighbours=2)
+    return vector_explorer.Explorer({"tiny": (kv, None)}, n_neighbours=2)
 
 
 def test_explorer_draws_words_neighbours_and_an_analogy(explorer):
@@ -389,7 +394,7 @@ def test_explorer_draws_cjk_without_warnings():
 
     kv = make_kv()
     kv.add_vectors(["猫"], np.array([[0.6, 0.8]], dtype=np.float32))
-    explorer = E.Explorer({"tiny": (kv, None)}, n_neighbours=2)
+    explorer = vector_explorer.Explorer({"tiny": (kv, None)}, n_neighbours=2)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         view = explorer.update("猫, man", "", "tiny")
@@ -397,18 +402,32 @@ def test_explorer_draws_cjk_without_warnings():
 
 
 def test_space_nearest_excludes_and_breaks_ties_by_frequency(kv):
-    space = E.Space.of(kv)
+    space = vec.Space.of(kv)
     near = space.nearest(np.stack([space.vector("man")]), 2, [{"man"}])
     assert [w for w, _ in near[0]] == ["king", "woman"]
-    assert [w for w, _ in space.analogy("woman", "man", "apple", k=2)] == [
+    # a : b :: c : ? is b - a + c: man : woman :: apple : ? -> woman - man + apple.
+    assert [w for w, _ in space.analogy("man", "woman", "apple", k=2)] == [
         "queen",
         "pear",
     ]
 
 
+def test_analogy_order_is_the_same_everywhere(kv):
+    # man : king :: woman : ? -- the space, gensim's answer and the table agree.
+    space = vec.Space.of(kv)
+    assert space.analogy("man", "king", "woman", k=1)[0][0] == "queen"
+    assert space.analogy("king", "queen", "apple", k=1)[0][0] == "pear"
+    assert space.analogy("queen", "king", "apple", k=1)[0][0] == "man"  # flipped
+    assert checks.reference_analogy(kv, "man", "king", "woman") == "queen"
+    table = vec.analogy_table({"tiny": (kv, None)}, [("man", "king", "woman")], 1)
+    assert table.splitlines()[0] == "king - man + woman"
+
+
 def test_measure_latency_counts_calls():
     calls = []
-    times = E.measure_latency(lambda **kw: calls.append(kw), [{"a": 1}, {"a": 2}], 5)
+    times = vector_explorer.measure_latency(
+        lambda **kw: calls.append(kw), [{"a": 1}, {"a": 2}], 5
+    )
     assert len(times) == 5 and [c["a"] for c in calls] == [1, 2, 1, 2, 1]
 
 
@@ -416,14 +435,14 @@ def test_measure_latency_counts_calls():
 
 
 def test_check_cosine(capsys):
-    assert E.check_cosine(solution.cosine) == CORRECT
-    assert E.check_cosine(None) == NOT_ATTEMPTED
-    assert E.check_cosine(lambda u, v: None) == NOT_ATTEMPTED
-    dot = E.check_cosine(lambda u, v: u @ v)
+    assert checks.check_cosine(solution.cosine) == CORRECT
+    assert checks.check_cosine(None) == NOT_ATTEMPTED
+    assert checks.check_cosine(lambda u, v: None) == NOT_ATTEMPTED
+    dot = checks.check_cosine(lambda u, v: u @ v)
     assert dot.startswith("not yet. Hint: that is the dot product")
-    wrong = E.check_cosine(lambda u, v: float(np.linalg.norm(u - v)))
+    wrong = checks.check_cosine(lambda u, v: float(np.linalg.norm(u - v)))
     assert wrong.startswith("not yet. Hint: divide the dot product")
-    crash = E.check_cosine(lambda u, v: u @ v[:1])
+    crash = checks.check_cosine(lambda u, v: u @ v[:1])
     assert crash.startswith("not yet: your answer raised ValueError")
     assert "Exercise 1 (cosine): correct" in capsys.readouterr().out
 
@@ -432,16 +451,20 @@ TINY_CASES = [("man", "woman", "king", "queen"), ("king", "queen", "apple", "pea
 
 
 def test_check_analogy(kv):
-    assert E.check_analogy(solution.complete_analogy, kv, TINY_CASES) == CORRECT
-    assert E.check_analogy(None, kv, TINY_CASES) == NOT_ATTEMPTED
-    assert E.check_analogy(lambda kv, a, b, c: None, kv, TINY_CASES) == NOT_ATTEMPTED
+    assert checks.check_analogy(solution.complete_analogy, kv, TINY_CASES) == CORRECT
+    assert checks.check_analogy(None, kv, TINY_CASES) == NOT_ATTEMPTED
+    assert (
+        checks.check_analogy(lambda kv, a, b, c: None, kv, TINY_CASES) == NOT_ATTEMPTED
+    )
 
     def keeps_inputs(kv, a, b, c):  # forgets to leave out a, b and c
         query = kv.get_vector(b, norm=True) - kv.get_vector(a, norm=True)
         return kv.similar_by_vector(query + kv.get_vector(c, norm=True), topn=1)[0][0]
 
-    assert E.check_analogy(keeps_inputs, kv, TINY_CASES).startswith("not yet. Hint")
-    assert E.reference_analogy(kv, "man", "woman", "king") == "queen"
+    assert checks.check_analogy(keeps_inputs, kv, TINY_CASES).startswith(
+        "not yet. Hint"
+    )
+    assert checks.reference_analogy(kv, "man", "woman", "king") == "queen"
 
 
 # --- printed tables and pictures ----------------------------------------------------------
@@ -450,7 +473,7 @@ def test_check_analogy(kv):
 def test_neighbour_and_analogy_tables(kv):
     small = make_kv(("man", "woman", "king", "queen"))
     models = {"tiny": (kv, None), "top4": (kv, 4), "small": (small, None)}
-    assert E.neighbour_table(models, ["apple", "dragon"], topn=2).splitlines() == [
+    assert vec.neighbour_table(models, ["apple", "dragon"], topn=2).splitlines() == [
         "apple    tiny  | pear, queen",
         "         top4  | queen, woman",
         "         small | (not in the vocabulary)",
@@ -458,7 +481,9 @@ def test_neighbour_and_analogy_tables(kv):
         "         top4  | (not in the vocabulary)",
         "         small | (not in the vocabulary)",
     ]
-    assert E.analogy_table(models, [("king", "man", "woman")], topn=1).splitlines() == [
+    assert vec.analogy_table(
+        models, [("man", "king", "woman")], topn=1
+    ).splitlines() == [
         "king - man + woman",
         "   tiny  | queen (0.95)",
         "   top4  | queen (0.95)",
@@ -473,17 +498,17 @@ def test_drawing_helpers_label_what_they_draw(kv, test_files):
     from matplotlib.figure import Figure
 
     ax = Figure().subplots()
-    E.draw_epoch_losses(ax, [3e6, 2e6, 1.5e6])
+    vec.draw_epoch_losses(ax, [3e6, 2e6, 1.5e6])
     assert ax.lines[0].get_ydata().tolist() == [3.0, 2.0, 1.5]
     assert ax.get_xlabel() == "epoch (pass over the corpus)"
 
     ax = Figure().subplots()
-    E.draw_cosine_histograms(ax, {"random": np.array([0.0, 0.2, 0.4])}, "t")
+    ev.draw_cosine_histograms(ax, {"random": np.array([0.0, 0.2, 0.4])}, "t")
     assert ax.get_legend().get_texts()[0].get_text() == "random (n=3, median 0.20)"
 
-    scores = E.evaluate_models({"tiny": (kv, None)}, *test_files)
+    scores = ev.evaluate_models({"tiny": (kv, None)}, *test_files)
     axes = Figure().subplots(1, 2)
-    E.draw_scores(axes, scores)
+    ev.draw_scores(axes, scores)
     heights = [round(p.get_height(), 2) for p in axes[1].patches]
     assert heights == [0.4, 0.4]  # own and common: one model covers itself
     assert [t.get_text() for t in axes[1].get_xticklabels()] == ["tiny"]

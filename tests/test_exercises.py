@@ -1,6 +1,6 @@
 """The exercise-check pattern itself (each lesson's checks are tested with it)."""
 
-from utils import exercises
+from utils import checks as exercises
 
 
 def test_verdicts():

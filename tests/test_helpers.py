@@ -132,8 +132,9 @@ def test_cache_key_depends_on_config_and_seed():
     assert len(k) == 16
 
 
-def test_broken_or_partial_cache_entry_retrains(tmp_path):
-    calls = []
+def counting_fit():
+    """(calls, build, fit) for the cache tests: fit appends to calls."""
+    calls: list[int] = []
 
     def fit(model):
         calls.append(1)
@@ -141,6 +142,32 @@ def test_broken_or_partial_cache_entry_retrains(tmp_path):
 
     def build():
         return torch.nn.Linear(2, 2)
+
+    return calls, build, fit
+
+
+def test_cache_key_depends_on_the_data_fingerprint(tmp_path):
+    """Same sizes and seed, other data or vocabulary: another entry, trained."""
+    k = cache.cache_key("gru", {"hidden": 64}, 0, data="abc")
+    assert k == cache.cache_key("gru", {"hidden": 64}, 0, data="abc")
+    assert k != cache.cache_key("gru", {"hidden": 64}, 0, data="abd")
+    assert k != cache.cache_key("gru", {"hidden": 64}, 0)
+    assert cache.entry_dir("m", {}, 0, tmp_path, data="abc") != cache.entry_dir(
+        "m", {}, 0, tmp_path, data="abd"
+    )
+    calls, build, fit = counting_fit()
+
+    for data in ["v1", "v1", "v2", "v1"]:
+        cache.cached_model("m", {}, 0, build, fit, root=tmp_path, data=data)
+    assert len(calls) == 2  # v1 trained, v1 a hit, v2 trained, v1 a hit
+    record = json.loads(
+        (cache.entry_dir("m", {}, 0, tmp_path, data="v2") / "config.json").read_text()
+    )
+    assert record["data"] == "v2"
+
+
+def test_broken_or_partial_cache_entry_retrains(tmp_path):
+    calls, build, fit = counting_fit()
 
     folder = cache.entry_dir("m", {}, 0, tmp_path)
     folder.with_name(folder.name + ".partial").mkdir(

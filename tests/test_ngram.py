@@ -1,15 +1,20 @@
 """Lesson 1's translators: word by word, IBM Model 1, symmetrisation, phrase
-extraction, monotone decoding, the widget and the exercise checks."""
+extraction, monotone decoding, the pictures, the widget and the exercise checks
+(utils.ngram, utils.word_alignment, utils.ngram_view, utils.checks.part1_lesson01)."""
 
 import math
 
 import pytest
+from matplotlib.figure import Figure
 
 from lessons.solutions import part1_lesson01 as solution
-from utils import ngram
+from utils import ngram, ngram_view
+from utils import word_alignment as wa
+from utils.checks import CORRECT, NOT_ATTEMPTED
+from utils.checks import part1_lesson01 as checks
 from utils.data.grammar import make_splits
-from utils.exercises import CORRECT, NOT_ATTEMPTED
 from utils.ngram import PhraseTable
+from utils.text import detokenize
 
 # --- word by word -----------------------------------------------------------
 
@@ -30,11 +35,9 @@ def test_word_by_word_with_another_dictionary_passes_unknown_words_through():
 
 
 def test_detokenize():
-    assert ngram.detokenize(["Der", "Mann", ",", "weil", "."]) == "Der Mann, weil."
-    assert ngram.detokenize(["What", "'", "s", "this", "?"]) == "What's this?"
-    assert ngram.detokenize(["Was", "heißt", '"', "cake", '"', "?"]) == (
-        'Was heißt "cake"?'
-    )
+    assert detokenize(["Der", "Mann", ",", "weil", "."]) == "Der Mann, weil."
+    assert detokenize(["What", "'", "s", "this", "?"]) == "What's this?"
+    assert detokenize(["Was", "heißt", '"', "cake", '"', "?"]) == 'Was heißt "cake"?'
 
 
 # --- IBM Model 1 ---------------------------------------------------------------
@@ -50,7 +53,7 @@ def test_ibm1_one_iteration_by_hand():
     # Uniform start: every German word is shared equally among NULL and the
     # English words of its sentence (1/3 each). Then normalise per English word:
     # "the" collects das 2/3, Haus 1/3, Buch 1/3 (total 4/3), and so on.
-    t = ngram.train_ibm1(TINY, n_iter=1)
+    t = wa.train_ibm1(TINY, n_iter=1)
     expected = {
         ("das", "the"): 1 / 2,
         ("Haus", "the"): 1 / 4,
@@ -63,10 +66,10 @@ def test_ibm1_one_iteration_by_hand():
         ("ein", "book"): 1 / 4,
         ("ein", "a"): 1 / 2,
         ("Buch", "a"): 1 / 2,
-        ("das", ngram.NULL): 1 / 3,
-        ("Haus", ngram.NULL): 1 / 6,
-        ("Buch", ngram.NULL): 1 / 3,
-        ("ein", ngram.NULL): 1 / 6,
+        ("das", wa.NULL): 1 / 3,
+        ("Haus", wa.NULL): 1 / 6,
+        ("Buch", wa.NULL): 1 / 3,
+        ("ein", wa.NULL): 1 / 6,
     }
     for (de, en), p in expected.items():
         assert t.t(de, en) == pytest.approx(p, abs=1e-12), (de, en)
@@ -77,13 +80,13 @@ def test_ibm1_second_iteration_by_hand():
     # "house" is only in sentence 1. There "das" splits NULL : the : house as
     # 1/3 : 1/2 : 1/2 (house gets 3/8) and "Haus" as 1/6 : 1/4 : 1/2 (house
     # gets 6/11). So t(Haus | house) = (6/11) / (3/8 + 6/11) = 16/27.
-    t = ngram.train_ibm1(TINY, n_iter=2)
+    t = wa.train_ibm1(TINY, n_iter=2)
     assert t.t("Haus", "house") == pytest.approx(16 / 27, abs=1e-12)
     assert t.t("das", "house") == pytest.approx(11 / 27, abs=1e-12)
 
 
 def test_ibm1_learns_the_right_words_and_viterbi_links():
-    t = ngram.train_ibm1(TINY, n_iter=10)
+    t = wa.train_ibm1(TINY, n_iter=10)
     assert t.best("house", 1)[0][0] == "Haus"
     assert t.best("book", 1)[0][0] == "Buch"
     assert t.best("the", 1)[0][0] == "das"
@@ -97,7 +100,7 @@ def test_ibm1_learns_the_right_words_and_viterbi_links():
 
 def test_viterbi_breaks_model1_ties_towards_the_diagonal():
     # Both "the"s score the same for "das"; each "das" takes the nearer one.
-    t = ngram.train_ibm1(TINY, n_iter=5)
+    t = wa.train_ibm1(TINY, n_iter=5)
     links = t.viterbi(["the", "house", "the", "book"], ["das", "Haus", "das", "Buch"])
     assert links == [0, 1, 2, 3]
 
@@ -114,13 +117,13 @@ def test_grow_diag_by_hand():
     # unaligned), then (1,1) diagonally (English 1 unaligned). (1,4) touches
     # (2,3) but both its words are aligned by then: refused.
     assert EN_TO_DE & DE_TO_EN == {(2, 2), (3, 4)}
-    assert ngram.grow_diag(EN_TO_DE, DE_TO_EN) == {(1, 1), (2, 2), (2, 3), (3, 4)}
+    assert wa.grow_diag(EN_TO_DE, DE_TO_EN) == {(1, 1), (2, 2), (2, 3), (3, 4)}
 
 
 def test_grow_diag_final_by_hand():
     # Final adds (0,3): English 0 is still unaligned, though (0,3) touches
     # nothing. (1,4) stays out for good.
-    assert ngram.grow_diag_final(EN_TO_DE, DE_TO_EN) == {
+    assert wa.grow_diag_final(EN_TO_DE, DE_TO_EN) == {
         (0, 3),
         (1, 1),
         (2, 2),
@@ -133,8 +136,8 @@ def test_grow_diag_final_by_hand():
 
 def test_symmetrisation_of_agreeing_directions_is_their_alignment():
     a = {(0, 0), (1, 2), (2, 1)}
-    assert ngram.grow_diag_final(a, set(a)) == a
-    assert ngram.grow_diag_final(set(), set()) == set()
+    assert wa.grow_diag_final(a, set(a)) == a
+    assert wa.grow_diag_final(set(), set()) == set()
 
 
 # --- phrase extraction ---------------------------------------------------------------
@@ -252,11 +255,52 @@ def test_baseline_beats_word_by_word_on_held_out_sentences():
     assert phrase.score > word.score + 10
 
 
+# --- the pictures --------------------------------------------------------------------
+
+
+def test_draw_links_marks_each_kind_of_link_on_the_given_axes():
+    # The exercise's pair: both agree on 4 links, grow adds (3, 3), final (2, 5),
+    # and DE->EN's (3, 4) is left out.
+    en, de = checks.EXERCISE_EN, checks.EXERCISE_DE
+    fig = Figure(figsize=ngram_view.links_figsize(en, de))
+    ax = fig.add_subplot()
+    ngram_view.draw_links(
+        ax, en, de, checks.EXERCISE_EN_TO_DE, checks.EXERCISE_DE_TO_EN
+    )
+    drawn = {c.get_label(): len(c.get_offsets()) for c in ax.collections}
+    assert drawn == {
+        "both directions agree": 4,
+        "added by grow": 1,
+        "added by final": 1,
+        "DE->EN only, left out": 1,
+    }
+    assert [t.get_text() for t in ax.get_xticklabels()] == de
+    assert fig.get_size_inches() == pytest.approx((0.6 * 6 + 4.5, 0.5 * 5 + 1.8))
+
+
+def test_draw_links_for_the_exercise_hides_the_result_and_numbers_words():
+    en, de = checks.EXERCISE_EN, checks.EXERCISE_DE
+    ax = Figure().add_subplot()
+    ngram_view.draw_links(
+        ax,
+        en,
+        de,
+        checks.EXERCISE_EN_TO_DE,
+        checks.EXERCISE_DE_TO_EN,
+        show_result=False,
+        numbered=True,
+    )
+    labels = {c.get_label() for c in ax.collections}
+    assert labels == {"both directions agree", "EN->DE only", "DE->EN only"}
+    assert ax.get_xticklabels()[1].get_text() == "1 Mann"
+    assert ax.get_yticklabels()[2].get_text() == "calls 2"
+
+
 # --- the widget ---------------------------------------------------------------------
 
 
 def test_update_on_a_sentence():
-    view = ngram.update("Today the man calls the woman.")
+    view = ngram_view.update("Today the man calls the woman.")
     assert view.message == ""
     assert "Heute der Mann anruft die Frau." in view.html
     assert "Heute der Mann ruft der Frau." in view.html
@@ -273,7 +317,7 @@ def test_update_on_a_sentence():
     ],
 )
 def test_update_without_words_gives_a_message(text, message):
-    view = ngram.update(text)
+    view = ngram_view.update(text)
     assert message in view.message
     assert view.png == b"" and view.html == ""
 
@@ -289,7 +333,7 @@ def test_update_without_words_gives_a_message(text, message):
     ],
 )
 def test_update_flags_unknown_words(text, flagged):
-    view = ngram.update(text)
+    view = ngram_view.update(text)
     assert "not in the phrase table" in view.message
     for word in flagged:
         assert word in view.message
@@ -298,14 +342,14 @@ def test_update_flags_unknown_words(text, flagged):
 
 
 def test_update_on_very_long_input():
-    view = ngram.update("the man buys the cake . " * 20_000)  # 480k characters
+    view = ngram_view.update("the man buys the cake . " * 20_000)  # 480k characters
     assert "Only the first 2,000 characters are used." in view.message
     assert "first 40 English tokens" in view.message
     assert view.png.startswith(b"\x89PNG")
 
 
 def test_update_escapes_html():
-    view = ngram.update("<script>alert(1)</script> the man")
+    view = ngram_view.update("<script>alert(1)</script> the man")
     assert "<script>" not in view.html
 
 
@@ -313,15 +357,15 @@ def test_update_escapes_html():
 
 
 def test_exercise_1_clipped_precision(capsys):
-    assert ngram.check_clipped_precision(None) == NOT_ATTEMPTED
-    assert ngram.check_clipped_precision(lambda hyp, ref: None) == NOT_ATTEMPTED
-    assert ngram.check_clipped_precision(solution.clipped_unigram_precision) == CORRECT
+    assert checks.check_clipped_precision(None) == NOT_ATTEMPTED
+    assert checks.check_clipped_precision(lambda hyp, ref: None) == NOT_ATTEMPTED
+    assert checks.check_clipped_precision(solution.clipped_unigram_precision) == CORRECT
 
     def unclipped(hyp, ref):
         return sum(w in ref for w in hyp) / len(hyp)
 
-    assert ngram.check_clipped_precision(unclipped).startswith("not yet. Hint:")
-    assert "raised" in ngram.check_clipped_precision(lambda h, r: 1 / 0)
+    assert checks.check_clipped_precision(unclipped).startswith("not yet. Hint:")
+    assert "raised" in checks.check_clipped_precision(lambda h, r: 1 / 0)
     assert "Exercise 1" in capsys.readouterr().out
 
 
@@ -333,18 +377,18 @@ def test_exercise_1_solution_values():
 
 
 def test_exercise_2_grow_and_final(capsys):
-    assert ngram.check_grow_links(None) == NOT_ATTEMPTED
-    assert ngram.check_grow_links(solution.GROW_AND_FINAL) == CORRECT
+    assert checks.check_grow_links(None) == NOT_ATTEMPTED
+    assert checks.check_grow_links(solution.GROW_AND_FINAL) == CORRECT
     assert solution.GROW_AND_FINAL == ((3, 3), (2, 5))
     wrong = [((3, 4), (2, 5)), ((2, 5), (3, 3)), ((3, 3),), "no idea"]
     for answer in wrong:
-        assert ngram.check_grow_links(answer).startswith("not yet"), answer
+        assert checks.check_grow_links(answer).startswith("not yet"), answer
     assert "Exercise 2" in capsys.readouterr().out
 
 
 def test_exercise_links_are_what_the_notebook_says():
-    both = ngram.EXERCISE_EN_TO_DE & ngram.EXERCISE_DE_TO_EN
+    both = checks.EXERCISE_EN_TO_DE & checks.EXERCISE_DE_TO_EN
     assert both == {(0, 0), (1, 1), (2, 2), (4, 4)}
-    final = ngram.grow_diag_final(ngram.EXERCISE_EN_TO_DE, ngram.EXERCISE_DE_TO_EN)
+    final = wa.grow_diag_final(checks.EXERCISE_EN_TO_DE, checks.EXERCISE_DE_TO_EN)
     assert (3, 4) not in final  # DE->EN's wrong link stays out
-    assert final == ngram.EXERCISE_EN_TO_DE  # here the result is the right alignment
+    assert final == checks.EXERCISE_EN_TO_DE  # here the result is the right alignment

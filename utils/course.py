@@ -14,11 +14,18 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 @dataclass(frozen=True)
 class Lesson:
+    """One lesson of the map; its notebook is `notebooks/<path>`."""
+
     part: int
     number: int
+    name: str  # the notebook's file name between its number and ".ipynb"
     title: str
     shows: str
-    path: str  # relative to notebooks/
+
+    @property
+    def path(self) -> str:
+        """Relative to notebooks/: "part1_background/01_translation_ngrams.ipynb"."""
+        return f"{FOLDERS[self.part]}/{self.number:02d}_{self.name}.ipynb"
 
 
 PARTS: dict[int, str] = {
@@ -26,42 +33,42 @@ PARTS: dict[int, str] = {
     2: "Encoders and decoders on their own; pretraining and fine-tuning",
     3: "Prompting",
 }
+FOLDERS: dict[int, str] = {
+    1: "part1_background",
+    2: "part2_encoders_decoders",
+    3: "part3_prompting",
+}
 
 LESSONS: list[Lesson] = [
-    Lesson(1, 1, "How would you approach translation?",
-           "a dictionary, then a phrase table learned by IBM Model 1; where it breaks; BLEU",
-           "part1_background/01_translation_ngrams.ipynb"),
-    Lesson(1, 2, "From words to tensors",
-           "one-hot codes, word2vec trained live, GloVe; analogies; an embedding explorer",
-           "part1_background/02_word_embeddings.ipynb"),
-    Lesson(1, 3, "seq2seq: rolling over and unrolling",
-           "a GRU encoder-decoder trained live; the bottleneck; the cost of going one word at a time",
-           "part1_background/03_rnn_seq2seq.ipynb"),
-    Lesson(1, 4, "Tokens and embeddings",
-           "WordPiece and BPE from scratch, checked against `tokenizers`; a tokenizer explorer",
-           "part1_background/04_tokenization.ipynb"),
-    Lesson(1, 5, "Attention",
-           "Q, K, V by hand; masks; multi-head; positions; real attention in bertviz",
-           "part1_background/05_attention.ipynb"),
-    Lesson(1, 6, "The transformer",
-           "block, encoder, decoder; trained on the same task as the GRU; O(N^2) measured",
-           "part1_background/06_transformer.ipynb"),
-    Lesson(2, 1, "Encoders", "sentence embeddings, semantic search, fine-tuning a classifier",
-           "part2_encoders_decoders/01_encoders.ipynb"),
-    Lesson(2, 2, "Decoders", "a small GPT pretrained on Shakespeare; decoding strategies; a KV cache",
-           "part2_encoders_decoders/02_decoders.ipynb"),
-    Lesson(2, 3, "Fine-tuning", "a new style for the small GPT; LoRA on SmolLM2; adding and forcing tokens",
-           "part2_encoders_decoders/03_fine_tuning.ipynb"),
-    Lesson(2, 4, "Scaling out", "data-parallel training; the compute behind 60k GPUs",
-           "part2_encoders_decoders/04_scaling.ipynb"),
-    Lesson(3, 1, "Prompting", "chat templates, zero- and few-shot, sampling, log-probabilities",
-           "part3_prompting/01_prompting.ipynb"),
-    Lesson(3, 2, "Beyond the prompt", "structured output, chain of thought, injection; a prompt playground",
-           "part3_prompting/02_beyond_the_prompt.ipynb"),
+    Lesson(1, 1, "translation_ngrams", "How would you approach translation?",
+           "a dictionary, then a phrase table learned by IBM Model 1; where it breaks; BLEU"),
+    Lesson(1, 2, "word_embeddings", "From words to tensors",
+           "one-hot codes, word2vec trained live, GloVe; analogies; an embedding explorer"),
+    Lesson(1, 3, "rnn_seq2seq", "seq2seq: rolling over and unrolling",
+           "a GRU encoder-decoder trained live; the bottleneck; the cost of going one word at a time"),
+    Lesson(1, 4, "tokenization", "Tokens and embeddings",
+           "WordPiece and BPE from scratch, checked against `tokenizers`; a tokenizer explorer"),
+    Lesson(1, 5, "attention", "Attention",
+           "Q, K, V by hand; masks; multi-head; positions; real attention in bertviz"),
+    Lesson(1, 6, "transformer", "The transformer",
+           "block, encoder, decoder; trained on the same task as the GRU; O(N^2) measured"),
+    Lesson(2, 1, "encoders", "Encoders",
+           "sentence embeddings, semantic search, fine-tuning a classifier"),
+    Lesson(2, 2, "decoders", "Decoders",
+           "a small GPT pretrained on Shakespeare; decoding strategies; a KV cache"),
+    Lesson(2, 3, "fine_tuning", "Fine-tuning",
+           "a new style for the small GPT; LoRA on SmolLM2; adding and forcing tokens"),
+    Lesson(2, 4, "scaling", "Scaling out",
+           "data-parallel training; the compute behind 60k GPUs"),
+    Lesson(3, 1, "prompting", "Prompting",
+           "chat templates, zero- and few-shot, sampling, log-probabilities"),
+    Lesson(3, 2, "beyond_the_prompt", "Beyond the prompt",
+           "structured output, chain of thought, injection; a prompt playground"),
 ]  # fmt: skip
 
 
 def lesson_exists(lesson: Lesson) -> bool:
+    """Is the lesson's notebook written yet?"""
     return (NOTEBOOKS / lesson.path).is_file()
 
 

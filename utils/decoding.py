@@ -1,4 +1,6 @@
-"""Decoding a real language model one token at a time, with a key/value cache.
+"""Decoding, one token at a time: the one greedy loop that every model of the
+course decodes with (our translators of lessons 3 and 6, SmolLM2), and a real
+language model stepped by hand with a key/value cache.
 
 A decoder gives, for a prefix, a probability for every possible next token.
 Generating text is a loop: pick a token, append it, ask again. `generate` hides
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,37 @@ from utils.widgets import View, clean_text
 
 MAX_PROMPT_TOKENS = 256  # longer prompts keep their last tokens
 MAX_NEW_TOKENS = 64  # the stepper stops here
+
+# A decoder that has read its input: step(prev ids (batch,)) -> (next-token
+# logits (batch, vocab), attention weights over the source (batch, src_len) or
+# None). Our translation models' `begin(src)` returns one.
+Step = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor | None]]
+
+
+@torch.no_grad()
+def greedy(
+    logits: torch.Tensor,  # (batch, vocab): the scores for the first new token
+    step: Callable[[torch.Tensor], torch.Tensor],  # ids (batch,) -> next logits
+    max_new: int,
+    eos_id: int | None = None,
+    pad_id: int = 0,
+) -> torch.Tensor:
+    """Greedy decoding: take the most likely token, feed it back, repeat, at
+    most `max_new` times. A row that has written `eos_id` gets `pad_id` after
+    it; the loop ends when every row has. Returns the new ids (batch, <= max_new).
+    """
+    out = []
+    done = torch.zeros(logits.shape[0], dtype=torch.bool, device=logits.device)
+    for t in range(max_new):
+        nxt = logits.argmax(-1)  # (batch,)
+        if eos_id is not None:
+            nxt = torch.where(done, torch.full_like(nxt, pad_id), nxt)
+            done |= nxt == eos_id
+        out.append(nxt)
+        if t + 1 == max_new or done.all():
+            break
+        logits = step(nxt)
+    return torch.stack(out, dim=1)
 
 
 @dataclass(frozen=True)
@@ -83,16 +116,14 @@ def top_k(tokenizer: Any, logits: torch.Tensor, k: int) -> list[Candidate]:
     ]
 
 
-def greedy(model: Any, ids: Sequence[int], n_new: int) -> list[int]:
-    """Greedy decoding with our loop: always the most likely token, `n_new`
-    times (no stopping at end-of-text, as `generate` with that many tokens
-    and no EOS would do). Returns only the new ids."""
+def greedy_lm(model: Any, ids: Sequence[int], n_new: int) -> list[int]:
+    """Greedy decoding of a Hugging Face causal LM with our loop and cache:
+    `n_new` tokens (no stopping at end-of-text, as `generate` with that many
+    tokens and no EOS would do). Returns only the new ids."""
     lm = CachedLM(model)
-    logits, out = lm.start(ids), []
-    for _ in range(n_new):
-        out.append(int(logits.argmax()))
-        logits = lm.step(out[-1])
-    return out
+    first = lm.start(ids)[None]  # (1, vocab)
+    new = greedy(first, lambda prev: lm.step(int(prev[0]))[None], n_new)
+    return new[0].tolist()
 
 
 def shown(text: str) -> str:

@@ -1,15 +1,14 @@
-"""Translation before neural networks: a dictionary, then a phrase table.
+"""Translation before neural networks: a dictionary, then a phrase table
+(part 1, lesson 1, "How would you approach translation?").
 
-Lesson 1 of part 1 builds two translators and shows where both break.
+Why: the lesson builds two translators and shows where both break, so that
+every later model has a baseline to beat (and a reason to exist).
 
 1. Word by word: look every English word up in a dictionary and take its first
    German translation (`word_by_word`).
 2. Phrase-based, learned from parallel sentences (Koehn, Och & Marcu 2003):
-   * IBM Model 1 (Brown et al. 1993) learns t(German word | English word) by
-     expectation-maximisation (EM), with no dictionary at all (`train_ibm1`);
-   * its most likely ("Viterbi") word links are computed in both directions
-     and combined: their intersection, then grown towards their union
-     (Och & Ney 2003; grow-diag-final as in Koehn et al. 2003, `grow_diag_final`);
+   * word links from IBM Model 1, both ways, symmetrised
+     (`utils.word_alignment`);
    * every phrase pair of at most 3 words that agrees with those links is
      counted (`extract_phrases`), giving p(German phrase | English phrase);
    * a monotone decoder cuts the English sentence into phrases, left to right,
@@ -21,6 +20,9 @@ when the corpus also writes it in lower case inside a sentence ("Der" -> "der",
 but "Männer" stays). The output's first letter is capitalised again. German
 nouns keep their capital letter all the way through.
 
+The pictures and the widget are in `utils.ngram_view`, the exercise checks in
+`utils.checks.part1_lesson01`.
+
     translator = baseline()          # trained on make_splits().train, ~10 s
     translator.translate("The man buys the cake.")
 """
@@ -28,53 +30,20 @@ nouns keep their capital letter all the way through.
 from __future__ import annotations
 
 import functools
-import html
 import math
-import re
-import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-from matplotlib.figure import Figure
-
 from utils.data.grammar import Pair, lexicon, make_splits, tokenize
-from utils.style import PALETTE
-from utils.widgets import View, clean_text, figure_png
+from utils.text import detokenize
+from utils.word_alignment import Alignment, TranslationTable, alignments, train_ibm1
 
-NULL = "<NULL>"  # the empty word: a target word may come from nowhere
 UNKNOWN_LOGP = math.log(1e-4)  # score of passing an unknown word through
-Alignment = set[tuple[int, int]]  # {(English position, German position)}
 
 # --------------------------------------------------------------------------
 # Tokens
 # --------------------------------------------------------------------------
-
-_NO_SPACE_BEFORE = re.compile(r" ([.,!?;:)])")
-_NO_SPACE_AFTER = re.compile(r"([(]) ")
-
-
-def detokenize(tokens: Sequence[str]) -> str:
-    """Join tokens into text: no space before punctuation, none around "'".
-
-    detokenize(["Der", "Mann", ",", "weil"]) == "Der Mann, weil"
-    """
-    text = " ".join(tokens)
-    text = _NO_SPACE_BEFORE.sub(r"\1", text)
-    text = _NO_SPACE_AFTER.sub(r"\1", text)
-    text = text.replace(" ' ", "'")
-    # Straight double quotes: the first of a pair opens, the second closes.
-    parts = text.split('"')
-    if len(parts) > 1:
-        out = parts[0]
-        for i, part in enumerate(parts[1:]):
-            if i % 2 == 0:  # an opening quote sticks to the next word
-                out = out + '"' + part.lstrip()
-            else:  # a closing quote sticks to the previous word
-                out = out.rstrip() + '"' + part
-        text = out
-    return text
 
 
 def capitalise(text: str) -> str:
@@ -82,19 +51,21 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _is_word(token: str) -> bool:
+def is_word(token: str) -> bool:
+    """Does the token start with a letter or digit ("Mann", "42"), not a symbol?"""
     return token[:1].isalnum()
 
 
 PUNCTUATION = frozenset(".,;:!?'\"()-")
 
 
-def _is_punctuation(token: str) -> bool:
+def is_punctuation(token: str) -> bool:
+    """Is the token one of the punctuation marks the translators pass through?"""
     return token in PUNCTUATION
 
 
 # --------------------------------------------------------------------------
-# 1. Word by word
+# Word by word
 # --------------------------------------------------------------------------
 
 
@@ -107,7 +78,7 @@ def word_by_word(sentence: str, dictionary: dict[str, list[str]] | None = None) 
     dictionary = lexicon() if dictionary is None else dictionary
     out = []
     for token in tokenize(sentence):
-        entries = dictionary.get(token.lower()) if _is_word(token) else None
+        entries = dictionary.get(token.lower()) if is_word(token) else None
         out.append(entries[0] if entries else token)
     return capitalise(detokenize(out))
 
@@ -121,188 +92,12 @@ def unknown_words(
     return [
         t
         for t in tokenize(sentence)
-        if not _is_punctuation(t) and t.lower() not in dictionary
+        if not is_punctuation(t) and t.lower() not in dictionary
     ]
 
 
 # --------------------------------------------------------------------------
-# 2. IBM Model 1
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class TranslationTable:
-    """t(target word | source word), learned by IBM Model 1.
-
-    Row 0 of `prob` is the NULL word; each row sums to 1.
-    """
-
-    source_words: list[str]  # source_words[0] == NULL
-    target_words: list[str]
-    prob: np.ndarray  # (len(source_words), len(target_words)), NULL included
-    source_index: dict[str, int] = field(init=False, repr=False)
-    target_index: dict[str, int] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.source_index = {w: i for i, w in enumerate(self.source_words)}
-        self.target_index = {w: i for i, w in enumerate(self.target_words)}
-
-    def t(self, target: str, source: str) -> float:
-        """t(target | source); 0 for words never seen in training."""
-        i, j = self.source_index.get(source), self.target_index.get(target)
-        return 0.0 if i is None or j is None else float(self.prob[i, j])
-
-    def best(self, source: str, k: int = 5) -> list[tuple[str, float]]:
-        """The k most likely translations of one source word, with t."""
-        i = self.source_index.get(source)
-        if i is None:
-            return []
-        order = np.argsort(-self.prob[i], kind="stable")[:k]
-        return [(self.target_words[j], float(self.prob[i, j])) for j in order]
-
-    def viterbi(self, source: Sequence[str], target: Sequence[str]) -> list[int]:
-        """For each target word, the position of its most likely source word
-        (-1 for NULL). Under Model 1 each target word chooses on its own.
-
-        Model 1 ignores word positions, so a word that occurs twice ("the ...
-        the") scores the same at both places. We break such exact ties by
-        taking the place nearest the diagonal, and NULL last. A target word
-        never seen in training links to NULL.
-        """
-        m, n = len(source), len(target)
-        rows = np.array([0] + [self.source_index.get(w, -1) for w in source])
-        cols = np.array([self.target_index.get(w, -1) for w in target])
-        scores = self.prob[rows[:, None], cols[None, :]]  # (m + 1, n)
-        scores[(rows < 0)[:, None] | (cols < 0)[None, :]] = 0.0  # unseen words
-        # Distance of (source i, target j) from the diagonal, in [0, 1]; NULL: 2.
-        i = np.arange(m)[:, None] / max(m - 1, 1)
-        j = np.arange(n)[None, :] / max(n - 1, 1)
-        distance = np.vstack([np.full((1, n), 2.0), np.abs(i - j)])  # (m + 1, n)
-        best = scores == scores.max(axis=0, keepdims=True)
-        choice = np.where(best, distance, np.inf).argmin(axis=0)
-        choice[scores.max(axis=0) == 0] = 0  # a word never seen links to NULL
-        return [int(a) - 1 for a in choice]  # row 0 (NULL) -> -1
-
-
-def train_ibm1(
-    pairs: Sequence[tuple[Sequence[str], Sequence[str]]], n_iter: int = 5
-) -> TranslationTable:
-    """IBM Model 1 by EM: learn t(target | source) from (source, target) token pairs.
-
-    Every target word is assumed to come from one source word of its sentence,
-    or from NULL, all positions equally likely. Start from uniform t; then
-    E-step: share each target word among its sentence's source words in
-    proportion to t; M-step: t = shared counts, normalised per source word.
-
-    Vectorised: one entry per (target token, candidate source token) link in
-    the whole corpus, so each EM step is a handful of numpy calls.
-    """
-    source_words, target_words = [NULL], []
-    source_index: dict[str, int] = {NULL: 0}
-    target_index: dict[str, int] = {}
-    link_source, link_target, link_token = [], [], []
-    n_tokens = 0  # target tokens so far
-    for source, target in pairs:
-        src = np.array(
-            [0] + [source_index.setdefault(w, len(source_index)) for w in source]
-        )
-        tgt = np.array([target_index.setdefault(w, len(target_index)) for w in target])
-        m, n = len(src), len(tgt)
-        link_source.append(np.tile(src, n))  # (n * m,) every source, per target
-        link_target.append(np.repeat(tgt, m))
-        link_token.append(np.repeat(np.arange(n_tokens, n_tokens + n), m))
-        n_tokens += n
-    source_words += list(source_index)[1:]
-    target_words += list(target_index)
-    n_src, n_tgt = len(source_words), len(target_words)
-    s = np.concatenate(link_source) if link_source else np.zeros(0, int)
-    t = np.concatenate(link_target) if link_target else np.zeros(0, int)
-    tok = np.concatenate(link_token) if link_token else np.zeros(0, int)
-    cell = s * n_tgt + t  # flat index into the (n_src, n_tgt) table
-
-    prob = np.full((n_src, n_tgt), 1.0 / max(n_tgt, 1))
-    for _ in range(n_iter):
-        p = prob.ravel()[cell]  # (n_links,) t(target | source) of each link
-        z = np.bincount(tok, weights=p, minlength=n_tokens)  # (n_tokens,)
-        posterior = p / z[tok]  # share of each target token given to each source
-        counts = np.bincount(cell, weights=posterior, minlength=n_src * n_tgt)
-        counts = counts.reshape(n_src, n_tgt)
-        totals = counts.sum(axis=1, keepdims=True)
-        prob = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-    return TranslationTable(source_words, target_words, prob)
-
-
-# --------------------------------------------------------------------------
-# 3. Symmetrisation
-# --------------------------------------------------------------------------
-
-# Horizontal and vertical neighbours first, then the diagonals ("grow-diag").
-NEIGHBOURS = ((-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
-
-
-def grow_diag(en_to_de: Alignment, de_to_en: Alignment) -> Alignment:
-    """Och & Ney's symmetrisation, steps 1 and 2 (Moses' grow-diag, except
-    that each pass visits a sorted snapshot of the kept links).
-
-    1. Start from the intersection: the links both directions agree on.
-    2. Grow: a link of the union that touches a kept link (also diagonally)
-       is added if its English or its German word is still unaligned.
-       Repeat until nothing changes.
-    Points are visited in sorted order, so the result is deterministic.
-    """
-    alignment = en_to_de & de_to_en
-    union = en_to_de | de_to_en
-    en_done = {i for i, _ in alignment}
-    de_done = {j for _, j in alignment}
-    grew = True
-    while grew:
-        grew = False
-        for i, j in sorted(alignment):
-            for di, dj in NEIGHBOURS:
-                point = (i + di, j + dj)
-                candidate = point in union and point not in alignment
-                if candidate and (point[0] not in en_done or point[1] not in de_done):
-                    alignment.add(point)
-                    en_done.add(point[0])
-                    de_done.add(point[1])
-                    grew = True
-    return alignment
-
-
-def grow_diag_final(en_to_de: Alignment, de_to_en: Alignment) -> Alignment:
-    """grow-diag, then step 3, final: a link of either direction whose English
-    or German word is still unaligned is added, wherever it is."""
-    alignment = grow_diag(en_to_de, de_to_en)
-    en_done = {i for i, _ in alignment}
-    de_done = {j for _, j in alignment}
-    for direction in (en_to_de, de_to_en):
-        for i, j in sorted(direction):
-            if i not in en_done or j not in de_done:
-                alignment.add((i, j))
-                en_done.add(i)
-                de_done.add(j)
-    return alignment
-
-
-def alignments(
-    en: Sequence[str],
-    de: Sequence[str],
-    en_de: TranslationTable,
-    de_en: TranslationTable,
-) -> tuple[Alignment, Alignment, Alignment]:
-    """(EN->DE links, DE->EN links, symmetrised links) of one sentence pair.
-
-    `en_de` holds t(de | en): each German word picks an English word.
-    `de_en` holds t(en | de): each English word picks a German word.
-    Links to NULL are dropped. Points are (English position, German position).
-    """
-    a = {(i, j) for j, i in enumerate(en_de.viterbi(en, de)) if i >= 0}
-    b = {(i, j) for i, j in enumerate(de_en.viterbi(de, en)) if j >= 0}
-    return a, b, grow_diag_final(a, b)
-
-
-# --------------------------------------------------------------------------
-# 4. Phrase extraction
+# Phrase extraction
 # --------------------------------------------------------------------------
 
 Phrase = tuple[str, ...]
@@ -392,7 +187,7 @@ class PhraseTable:
 
 
 # --------------------------------------------------------------------------
-# 5. Monotone decoding
+# Monotone decoding
 # --------------------------------------------------------------------------
 
 
@@ -541,281 +336,3 @@ def baseline(seed: int = 0) -> PhraseBasedTranslator:
     at most 3 words, trained on `make_splits(seed).train`. Deterministic;
     about 10 s on a 2-core CPU; cached within a kernel."""
     return train_phrase_based(make_splits(seed).train, n_iter=5, max_len=3)
-
-
-# --------------------------------------------------------------------------
-# Pictures
-# --------------------------------------------------------------------------
-
-
-def draw_alignment(
-    en: Sequence[str],
-    de: Sequence[str],
-    en_to_de: Alignment,
-    de_to_en: Alignment,
-    title: str = "",
-    show_result: bool = True,
-    numbered: bool = False,
-) -> Figure:
-    """The alignment matrix: English words down, German words across.
-
-    Big squares: the symmetrised alignment (blue where both directions agree,
-    orange where grow added it, green where final added it). Small marks:
-    links of one direction only that were left out. With `show_result=False`,
-    only the two directions are drawn (for the exercise); `numbered` adds
-    each word's position to its label.
-    """
-    both = en_to_de & de_to_en
-    grown = grow_diag(en_to_de, de_to_en)
-    final = grow_diag_final(en_to_de, de_to_en)
-    kept = final if show_result else both
-    groups = [(both, "s", PALETTE["blue"], 300, "both directions agree")]
-    if show_result:
-        groups += [
-            (grown - both, "s", PALETTE["orange"], 300, "added by grow"),
-            (final - grown, "s", PALETTE["green"], 300, "added by final"),
-        ]
-    left_out = ", left out" if show_result else ""
-    groups += [
-        (en_to_de - kept, "o", PALETTE["sky"], 90, "EN->DE only" + left_out),
-        (de_to_en - kept, "x", PALETTE["vermillion"], 90, "DE->EN only" + left_out),
-    ]
-    fig = Figure(figsize=(0.6 * len(de) + 4.5, 0.5 * len(en) + 1.8))
-    ax = fig.add_subplot()
-    for points, marker, colour, size, label in groups:
-        if points:
-            i, j = zip(*sorted(points))
-            ax.scatter(j, i, marker=marker, s=size, color=colour, label=label, lw=3)
-    if numbered:  # "0 der", "1 Mann", ...
-        de = [f"{j} {w}" for j, w in enumerate(de)]
-        en = [f"{w} {i}" for i, w in enumerate(en)]
-    ax.set_xticks(range(len(de)), de, rotation=60, ha="left")
-    ax.set_yticks(range(len(en)), en)
-    ax.set_xlim(-0.6, len(de) - 0.4)
-    ax.set_ylim(len(en) - 0.4, -0.6)  # first English word at the top
-    ax.xaxis.set_ticks_position("top")
-    ax.xaxis.set_label_position("top")
-    ax.set_xlabel("German words")
-    ax.set_ylabel("English words")
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
-    if title:
-        ax.text(0, -0.03, title, transform=ax.transAxes, va="top")
-    return fig
-
-
-MONO = {"family": "monospace", "size": 14, "va": "center"}
-
-
-def draw_segments(
-    segments: Sequence[tuple[str, str]],
-    unknown: Callable[[str], bool] = lambda word: False,
-    max_tokens: int = 40,
-) -> Figure:
-    """The phrases the decoder used: English on top, German below, one colour
-    per phrase pair, joined by a band. Words for which `unknown` is true are
-    drawn in vermillion and bold. At most `max_tokens` English tokens are drawn."""
-    from matplotlib.patches import FancyBboxPatch
-
-    pairs: list[tuple[list[str], list[str]]] = []
-    n_tokens = 0
-    for en, de in segments:
-        n_tokens += len(en.split())
-        if n_tokens > max_tokens:
-            break
-        pairs.append((en.split(), de.split()))
-
-    def layout(side: int) -> list[tuple[float, float, list[tuple[float, str]]]]:
-        """(left, right, [(x, word), ...]) of each phrase; x in characters."""
-        x, boxes = 0.0, []
-        for pair in pairs:
-            start, words = x, []
-            for word in pair[side]:
-                words.append((x, word))
-                x += len(word) + 1
-            boxes.append((start, x - 1, words))
-            x += 1.5
-        return boxes
-
-    top, bottom = layout(0), layout(1)
-    width = max([box[1] for box in top + bottom] + [10.0])  # characters
-    # A monospaced font at 14 pt is 0.6 x 14 pt = 0.1167 inch per character.
-    fig = Figure(figsize=(min(0.1167 * (width + 2), 24), 2.2))
-    ax = fig.add_axes((0.0, 0.0, 1.0, 0.85))  # x in characters
-    colours = [PALETTE[c] for c in ("blue", "green", "purple", "sky", "orange")]
-    for k, (en_box, de_box) in enumerate(zip(top, bottom)):
-        colour = colours[k % len(colours)]
-        (x0, x1, en_words), (y0, y1, de_words) = en_box, de_box
-        ax.fill([x0, x1, y1, y0], [0.72, 0.72, 0.28, 0.28], color=colour, alpha=0.2)
-        for left, right, height in ((x0, x1, 0.86), (y0, y1, 0.14)):
-            frame = FancyBboxPatch(
-                (left - 0.5, height - 0.13),
-                right - left + 1.0,
-                0.26,
-                boxstyle="round,pad=0.02",
-                fill=False,
-                ec=colour,
-                lw=2,
-            )
-            ax.add_patch(frame)
-        for x, word in en_words:
-            flagged = unknown(word)
-            colour_w = PALETTE["vermillion"] if flagged else "black"
-            weight = "bold" if flagged else "normal"
-            ax.text(x, 0.86, word, color=colour_w, fontweight=weight, **MONO)
-        for x, word in de_words:
-            ax.text(x, 0.14, word, **MONO)
-    ax.set_xlim(-1, width + 1)
-    ax.set_ylim(-0.04, 1.04)
-    ax.axis("off")
-    ax.set_title(
-        "English (top) -> German (bottom), phrase by phrase", size=13, loc="left"
-    )
-    return fig
-
-
-# --------------------------------------------------------------------------
-# The widget
-# --------------------------------------------------------------------------
-
-WIDGET_EXAMPLE = "Today the man calls the woman."
-
-
-def update(text: str) -> View:
-    """Translate `text` word by word and with the phrase table, side by side,
-    and draw the phrases the decoder used. Tokens that the phrase table does
-    not know are marked. Never raises."""
-    text, message = clean_text(text)
-    if not text:
-        return View(message=message)
-    tokens = tokenize(text)
-    if not any(_is_word(t) for t in tokens):
-        return View(message="No words here, only symbols: type an English sentence.")
-    translator = baseline()
-    german, segments = translator.translate_with_segments(text)
-
-    def not_in_table(token: str) -> bool:
-        return not _is_punctuation(token) and not translator.known(token)
-
-    unknown = [t for t in tokens if not_in_table(t)]
-    notes = [message] if message else []
-    if unknown:
-        names = list(dict.fromkeys(unknown))
-        shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
-        n_tokens = sum(not _is_punctuation(t) for t in tokens)
-        notes.append(
-            f"{len(unknown)} of {n_tokens} words are not in the phrase table "
-            f"({shown}): marked in orange-red, they pass through untranslated."
-        )
-    if len(tokens) > 40:
-        notes.append("The picture shows the first 40 English tokens.")
-
-    def marked(words: Sequence[str], flag: Callable[[str], bool]) -> str:
-        style = f"color:{PALETTE['vermillion']};font-weight:bold"
-        return " ".join(
-            f'<u style="{style}">{html.escape(w)}</u>' if flag(w) else html.escape(w)
-            for w in words
-        )
-
-    wbw = html.escape(word_by_word(text))
-    missing = unknown_words(text)
-    if missing:
-        wbw += f"<br><small>not in the dictionary: {marked(missing, bool)}</small>"
-    cell = 'style="padding:6px 10px;vertical-align:top;font-size:16px;text-align:left"'
-    rows = [
-        ("English", marked(tokens, not_in_table)),
-        ("word by word", wbw),
-        ("phrase table", html.escape(german)),
-    ]
-    body = "".join(f"<tr><th {cell}>{k}</th><td {cell}>{v}</td></tr>" for k, v in rows)
-    # The picture shows the first words as typed and as output ("Today", "Heute").
-    en_1, de_1 = segments[0]
-    segments[0] = (tokens[0] + en_1[len(tokens[0]) :], capitalise(de_1))
-    with warnings.catch_warnings():  # CJK or emoji the font lacks: drawn as boxes
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        png = figure_png(draw_segments(segments, not_in_table))
-    return View(
-        html=f'<table style="border-collapse:collapse">{body}</table>',
-        png=png,
-        message=" ".join(notes),
-    )
-
-
-# --------------------------------------------------------------------------
-# Exercises
-# --------------------------------------------------------------------------
-
-# Exercise 2's alignments: "the man calls the woman" / "der Mann ruft die Frau an".
-# EN->DE is right; DE->EN links the second "the" to "Frau" and "calls" only to "ruft".
-EXERCISE_EN = ["the", "man", "calls", "the", "woman"]
-EXERCISE_DE = ["der", "Mann", "ruft", "die", "Frau", "an"]
-EXERCISE_EN_TO_DE: Alignment = {(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (2, 5)}
-EXERCISE_DE_TO_EN: Alignment = {(0, 0), (1, 1), (2, 2), (3, 4), (4, 4)}
-
-
-def _clipped_unigram_precision(hyp: Sequence[str], ref: Sequence[str]) -> float:
-    """Reference answer for exercise 1."""
-    if not hyp:
-        return 0.0
-    ref_counts = Counter(ref)
-    return sum(min(c, ref_counts[w]) for w, c in Counter(hyp).items()) / len(hyp)
-
-
-_PRECISION_CASES = [
-    (["der", "der", "der", "der"], ["der", "Mann", "sieht", "der", "Hund"]),
-    (["der", "Mann", "kauft", "Kuchen"], ["heute", "kauft", "der", "Mann", "Kuchen"]),
-    (["Kuchen", "Kuchen"], ["Kuchen"]),
-    (["ein", "Hund"], ["die", "Katze"]),
-]
-
-
-def check_clipped_precision(fn: Callable[[list[str], list[str]], float] | None) -> str:
-    """Exercise 1: `fn(hyp_tokens, ref_tokens)` must return the clipped unigram
-    precision (a fraction between 0 and 1)."""
-    from utils.exercises import check
-
-    def is_right(f: Callable[[list[str], list[str]], float]) -> bool:
-        return all(
-            math.isclose(float(f(list(h), list(r))), _clipped_unigram_precision(h, r))
-            for h, r in _PRECISION_CASES
-        )
-
-    def still_a_stub(f: Callable[[list[str], list[str]], float]) -> bool:
-        """The notebook's stub is a function that still returns None."""
-        try:
-            return f(["der"], ["der"]) is None
-        except Exception:  # noqa: BLE001 -- `check` reports the error itself
-            return False
-
-    if fn is not None and still_a_stub(fn):
-        fn = None
-
-    hint = (
-        "count each hypothesis word at most as often as it appears in the "
-        "reference (Counter and min help), then divide by the hypothesis length; "
-        '["der"] * 4 against "der Mann sieht der Hund" gives 2/4 = 0.5.'
-    )
-    return check("Exercise 1 (clipped unigram precision)", fn, is_right, hint)
-
-
-def check_grow_links(answer: tuple[tuple[int, int], tuple[int, int]] | None) -> str:
-    """Exercise 2: the link the grow step adds and the link the final step
-    adds, as ((English position, German position), (English, German))."""
-    from utils.exercises import check
-
-    both = EXERCISE_EN_TO_DE & EXERCISE_DE_TO_EN
-    grown = grow_diag(EXERCISE_EN_TO_DE, EXERCISE_DE_TO_EN)
-    final = grow_diag_final(EXERCISE_EN_TO_DE, EXERCISE_DE_TO_EN)
-
-    def is_right(a: tuple[tuple[int, int], tuple[int, int]]) -> bool:
-        by_grow, by_final = (tuple(int(x) for x in point) for point in a)
-        return {by_grow} == grown - both and {by_final} == final - grown
-
-    hint = (
-        "start from the links both directions share. Grow adds a link of the union "
-        "only if it touches a kept link (diagonals count) and its English word or its "
-        "German word is still unaligned; repeat. Final then adds any remaining link "
-        "with an unaligned word, wherever it is. Positions count from 0: "
-        "(English, German)."
-    )
-    return check("Exercise 2 (grow and final)", answer, is_right, hint)

@@ -1,4 +1,5 @@
-"""Where the course runs and how it stays repeatable: device choice and seeding."""
+"""Where the course runs and how it stays repeatable: device choice, seeding,
+quick mode, and the size of a model."""
 
 from __future__ import annotations
 
@@ -46,3 +47,14 @@ def train_steps(n: int) -> int:
     if os.environ.get(QUICK_ENV, "") in ("", "0"):
         return n
     return max(10, n // 10)
+
+
+def param_counts(model: torch.nn.Module) -> dict[str, int]:
+    """Parameters per top-level part ("encoder.embed", "decoder.gru", ...),
+    and their "total"."""
+    counts: dict[str, int] = {}
+    for name, p in model.named_parameters():
+        part = ".".join(name.split(".")[:2])
+        counts[part] = counts.get(part, 0) + p.numel()
+    counts["total"] = sum(p.numel() for p in model.parameters())
+    return counts

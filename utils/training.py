@@ -1,4 +1,8 @@
-"""A small training loop with a progress bar and a live loss curve.
+"""The one training loop of the course, with a progress bar and a live loss
+curve: `make_step` turns a model, its batches, its loss and an optimiser into
+one optimiser step; `train` calls it a fixed number of times; `evaluate`
+averages a loss over held-out batches. Lessons 3 and 6 and part 2 train
+through it.
 
 The lessons train for a fixed number of steps, never for a wall-clock budget, so
 a re-run gives the same numbers on any CPU. The progress bar (tqdm) and the live
@@ -11,14 +15,73 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import matplotlib.pyplot as plt
+import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from torch import nn
 
 from utils.style import PALETTE
+
+B = TypeVar("B")  # a batch, whatever the task makes it
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How a model is trained: Adam at `lr`, gradients clipped to norm `clip`,
+    `n_steps` steps of `batch_size` examples, validation every `valid_every`."""
+
+    batch_size: int = 64
+    lr: float = 2e-3
+    clip: float = 1.0
+    n_steps: int = 1200
+    valid_every: int = 100
+
+
+def make_step(
+    model: nn.Module,
+    batches: Iterator[B],
+    loss: Callable[[nn.Module, B], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    clip: float | None = None,
+) -> Callable[[int], float]:
+    """A function step(i) -> loss for `train`: the next batch, the loss, its
+    gradients (clipped to norm `clip`), one optimiser step."""
+
+    def step(i: int) -> float:
+        batch = next(batches)
+        model.train()
+        value = loss(model, batch)
+        optimizer.zero_grad()
+        value.backward()
+        if clip:
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+        optimizer.step()
+        return value.item()
+
+    return step
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module,
+    batches: Iterable[B],
+    loss: Callable[[nn.Module, B], torch.Tensor],
+    weight: Callable[[B], int] = lambda batch: 1,
+) -> float:
+    """The mean of `loss` over `batches`, each weighted by `weight(batch)`
+    (e.g. its number of target words, for a loss per word)."""
+    model.eval()
+    total, count = 0.0, 0
+    for batch in batches:
+        n = weight(batch)
+        total += loss(model, batch).item() * n
+        count += n
+    return total / count
 
 
 @dataclass

@@ -64,15 +64,19 @@ def clean_text(text: object, max_chars: int = MAX_CHARS) -> tuple[str, str]:
     return text, ""
 
 
-def clamp(value: Any, low: float, high: float, default: float) -> float:
-    """A slider value forced into [low, high]; non-numbers give `default`."""
+def as_number(value: Any) -> float | None:
+    """A control's value as a float; None if it is not a number (or is NaN)."""
     try:
         value = float(value)
     except (TypeError, ValueError):
-        return default
-    if math.isnan(value):
-        return default
-    return min(max(value, low), high)
+        return None
+    return None if math.isnan(value) else value
+
+
+def clamp(value: Any, low: float, high: float, default: float) -> float:
+    """A slider value forced into [low, high]; non-numbers give `default`."""
+    number = as_number(value)
+    return default if number is None else min(max(number, low), high)
 
 
 def message_html(message: str) -> str:

@@ -3,7 +3,8 @@
 Run the notebook's checks with these to see "correct":
 
     from lessons.solutions.part1_lesson01 import clipped_unigram_precision
-    ngram.check_clipped_precision(clipped_unigram_precision)
+    from utils.checks import part1_lesson01 as checks
+    checks.check_clipped_precision(clipped_unigram_precision)
 """
 
 from collections import Counter

@@ -1,7 +1,8 @@
 """Answers to the exercises of part 1, lesson 2 (word embeddings).
 
 The presenter's side: the notebook's stubs return None, and
-`tests/test_embeddings.py` runs each check against these answers.
+`tests/test_embeddings.py` runs each check of `utils.checks.part1_lesson02`
+against these answers.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Run the notebook's checks with these to see "correct":
 
     from lessons.solutions.part1_lesson04 import LOWEST, YEAR_TOKENS
-    tokenization.check_merges_by_hand(LOWEST)
-    tokenization.check_year_tokens(YEAR_TOKENS)
+    from utils.checks import part1_lesson04 as checks
+    checks.check_merges_by_hand(LOWEST)
+    checks.check_year_tokens(YEAR_TOKENS)
 """
 
 # Exercise 1: l o w e s t

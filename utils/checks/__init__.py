@@ -1,4 +1,6 @@
 """Exercise checks: every exercise ends in a call that says how you are doing.
+One module per lesson, beside its solutions: `part1_lesson03.py` here checks
+what `lessons/solutions/part1_lesson03.py` answers.
 
 A stub returns None, and its check says "not attempted yet"; a wrong answer
 gets a hint; a right one gets "correct". A check never raises: an answer that

@@ -1,0 +1,104 @@
+"""Tests for utils/minilm.py (lessons 5 and 6): MiniLM's attention captured by
+hooks and recomputed, the heads ranked, the attention explorer widget, the
+offline bertviz page of the captured weights, and MiniLM's sentence vectors."""
+
+import pytest
+import torch
+
+from utils import minilm as M
+
+
+def test_minilm_capture_reproduces_model_weights():
+    cap = M.capture(M.MINILM_SENTENCE)
+    assert cap.tokens[0] == "[CLS]" and "animal" in cap.tokens
+    assert cap.q.shape == (6, 12, len(cap.tokens), 32)
+    for layer, head in [(0, 0), (3, 1), (5, 11)]:
+        w = M.head_weights(cap, layer, head)
+        torch.testing.assert_close(w, cap.attentions[layer, head], atol=1e-5, rtol=0)
+    causal = M.head_weights(cap, 2, 2, causal=True)
+    assert torch.all(causal.triu(1) == 0)
+
+
+def test_top_heads_ranked():
+    rows = M.top_heads(M.capture(M.MINILM_SENTENCE), "it", ["animal", "street"], top=5)
+    assert len(rows) == 5
+    assert [r["animal"] for r in rows] == sorted(
+        (r["animal"] for r in rows), reverse=True
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "",
+        "   ",
+        "x " * 50_000,
+        "🙂🐶🐱",
+        "مرحبا بالعالم",
+        "שלום עולם",
+        "我喜欢猫",
+        "12345 678",
+        "zxqv blorft",
+    ],
+)
+def test_update_never_raises(sentence):
+    view = M.update(sentence, layer=2, head=3, query=1, scale=True, causal=False)
+    assert view.png or view.message
+
+
+def test_update_clamps_and_messages():
+    view = M.update(
+        M.MINILM_SENTENCE, layer=99, head=-4, query=500, scale=False, causal=True
+    )
+    assert (
+        view.png and "layer must be 0 to 5" in view.message and "head" in view.message
+    )
+    assert "query" in view.message
+    assert "Type some text" in M.update("  ").message
+    long = M.update("word " * 500)
+    assert "first 64 tokens" in long.message
+    ok = M.update(M.MINILM_SENTENCE, 1, 1, 10, True, False)
+    assert ok.message == "" and ok.png
+
+
+def test_update_is_a_pure_function():
+    first = M.update(M.MINILM_SENTENCE, 2, 3, 4, False, True)
+    M.update("The cat sat on the mat.", 0, 0, 1, True, False)
+    assert M.update(M.MINILM_SENTENCE, 2, 3, 4, False, True) == first
+
+
+def test_head_weights_unscaled_is_scaled_by_sqrt_d():
+    cap = M.capture(M.MINILM_SENTENCE)
+    q, k = cap.q[1, 4], cap.k[1, 4]  # (seq, 32)
+    want = torch.softmax(q @ k.T, dim=-1)  # no division by sqrt(32)
+    got = M.head_weights(cap, 1, 4, scale=False)
+    torch.testing.assert_close(got, want, atol=1e-5, rtol=0)
+
+
+def test_sentence_vectors_are_unit_mean_pooled_and_ignore_padding():
+    sentences = [
+        "A cat sits on the mat.",
+        "A cat is sitting on the mat.",
+        "Stock prices fell sharply on Monday after the announcement.",
+    ]
+    v = M.sentence_vectors(sentences)
+    assert v.shape == (3, 384)
+    torch.testing.assert_close(v.norm(dim=-1), torch.ones(3), atol=1e-5, rtol=0)
+    sim = v @ v.T
+    assert sim[0, 1] > sim[0, 2] and sim[0, 1] > sim[1, 2]  # paraphrases closer
+    # the short ones were padded to the long one's length: no difference
+    alone = M.sentence_vectors(sentences[:1])
+    torch.testing.assert_close(alone[0], v[0], atol=1e-5, rtol=0)
+
+
+def test_bertviz_offline_inlines_local_libraries(monkeypatch):
+    from utils import bertviz_offline as BV
+
+    cap = M.capture(M.MINILM_SENTENCE)
+    for kind in ("head", "model"):
+        page = BV.view_html(cap.attentions[:2], cap.tokens, kind)
+        assert "require.min.js" not in page and "<script src=" not in page
+        assert "d3js.org v5" in page and "var requirejs = function" in page
+        assert page.count('<div id="bertviz-') == 1
+    monkeypatch.setattr(BV, "D3", BV.ROOT / "no-such-dir" / "d3.min.js")
+    assert "make assets" in BV.view_html(cap.attentions[:1], cap.tokens, "head")

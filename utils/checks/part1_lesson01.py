@@ -1,0 +1,81 @@
+"""Exercise checks for part 1, lesson 1 (How would you approach translation?).
+
+Exercise 1 writes clipped unigram precision, the first piece of BLEU; exercise 2
+runs grow-diag-final by hand on one sentence pair. The answers are in
+`lessons/solutions/part1_lesson01.py`.
+
+    from utils.checks import part1_lesson01 as checks
+    checks.check_clipped_precision(clipped_unigram_precision)
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from utils.checks import check, stub_to_none
+from utils.word_alignment import Alignment, grow_diag, grow_diag_final
+
+# Exercise 2's alignments: "the man calls the woman" / "der Mann ruft die Frau an".
+# EN->DE is right; DE->EN links the second "the" to "Frau" and "calls" only to "ruft".
+EXERCISE_EN = ["the", "man", "calls", "the", "woman"]
+EXERCISE_DE = ["der", "Mann", "ruft", "die", "Frau", "an"]
+EXERCISE_EN_TO_DE: Alignment = {(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (2, 5)}
+EXERCISE_DE_TO_EN: Alignment = {(0, 0), (1, 1), (2, 2), (3, 4), (4, 4)}
+
+
+def _clipped_unigram_precision(hyp: Sequence[str], ref: Sequence[str]) -> float:
+    """Reference answer for exercise 1."""
+    if not hyp:
+        return 0.0
+    ref_counts = Counter(ref)
+    return sum(min(c, ref_counts[w]) for w, c in Counter(hyp).items()) / len(hyp)
+
+
+_PRECISION_CASES = [
+    (["der", "der", "der", "der"], ["der", "Mann", "sieht", "der", "Hund"]),
+    (["der", "Mann", "kauft", "Kuchen"], ["heute", "kauft", "der", "Mann", "Kuchen"]),
+    (["Kuchen", "Kuchen"], ["Kuchen"]),
+    (["ein", "Hund"], ["die", "Katze"]),
+]
+
+
+def check_clipped_precision(fn: Callable[[list[str], list[str]], float] | None) -> str:
+    """Exercise 1: `fn(hyp_tokens, ref_tokens)` must return the clipped unigram
+    precision (a fraction between 0 and 1)."""
+    fn = stub_to_none(fn, ["der"], ["der"])
+
+    def is_right(f: Callable[[list[str], list[str]], float]) -> bool:
+        return all(
+            math.isclose(float(f(list(h), list(r))), _clipped_unigram_precision(h, r))
+            for h, r in _PRECISION_CASES
+        )
+
+    hint = (
+        "count each hypothesis word at most as often as it appears in the "
+        "reference (Counter and min help), then divide by the hypothesis length; "
+        '["der"] * 4 against "der Mann sieht der Hund" gives 2/4 = 0.5.'
+    )
+    return check("Exercise 1 (clipped unigram precision)", fn, is_right, hint)
+
+
+def check_grow_links(answer: tuple[tuple[int, int], tuple[int, int]] | None) -> str:
+    """Exercise 2: the link the grow step adds and the link the final step
+    adds, as ((English position, German position), (English, German))."""
+    both = EXERCISE_EN_TO_DE & EXERCISE_DE_TO_EN
+    grown = grow_diag(EXERCISE_EN_TO_DE, EXERCISE_DE_TO_EN)
+    final = grow_diag_final(EXERCISE_EN_TO_DE, EXERCISE_DE_TO_EN)
+
+    def is_right(a: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+        by_grow, by_final = (tuple(int(x) for x in point) for point in a)
+        return {by_grow} == grown - both and {by_final} == final - grown
+
+    hint = (
+        "start from the links both directions share. Grow adds a link of the union "
+        "only if it touches a kept link (diagonals count) and its English word or its "
+        "German word is still unaligned; repeat. Final then adds any remaining link "
+        "with an unaligned word, wherever it is. Positions count from 0: "
+        "(English, German)."
+    )
+    return check("Exercise 2 (grow and final)", answer, is_right, hint)

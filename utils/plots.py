@@ -1,0 +1,66 @@
+"""Pictures that several lessons draw: attention weights as a heat map, masks,
+and BLEU by sentence length. Each draws on a given matplotlib Axes, so a
+lesson lays out its own figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+
+def draw_heatmap(
+    ax: Axes,
+    weights: Any,  # (n_rows, n_cols), each row sums to 1
+    rows: Sequence[str],
+    cols: Sequence[str],
+    title: str = "",
+    xlabel: str = "key (looked at)",
+    ylabel: str = "query (looking)",
+) -> None:
+    """Attention weights as a heatmap: one row per query, one column per key."""
+    w = torch.as_tensor(weights).detach().float()
+    im = ax.imshow(w, cmap="viridis", vmin=0, aspect="auto")
+    ax.grid(False)
+    ax.set_xticks(range(len(cols)), cols, rotation=90)
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="weight")
+
+
+def draw_mask(ax: Axes, mask: torch.Tensor, title: str) -> None:
+    """A boolean mask as black (blocked) and white (allowed) squares."""
+    ax.imshow(mask.float(), cmap="gray", vmin=0, vmax=1)
+    ax.grid(False)
+    n_q, n_k = mask.shape
+    ax.set_xticks(range(n_k))
+    ax.set_yticks(range(n_q))
+    ax.set_xlabel("key position")
+    ax.set_ylabel("query position")
+    ax.set_title(title)
+
+
+def draw_bleu_bars(ax: Axes, table: dict[str, dict[str, float]]) -> None:
+    """Grouped bars: BLEU for each length bucket (groups) and system (colours);
+    `table` maps system -> bleu_by_bucket's dict (its "all" entry is skipped)."""
+    systems = list(table)
+    buckets = [b for b in next(iter(table.values())) if b != "all"]
+    width = 0.8 / len(systems)
+    for k, system in enumerate(systems):
+        xs = [i + (k - (len(systems) - 1) / 2) * width for i in range(len(buckets))]
+        ax.bar(xs, [table[system][b] for b in buckets], width, label=system)
+    ax.set_xticks(range(len(buckets)), buckets)
+    ax.set(
+        xlabel="English sentence length (words)",
+        ylabel="BLEU (0-100)",
+        title="Held-out BLEU by sentence length",
+    )
+    ax.legend()

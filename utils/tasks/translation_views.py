@@ -1,0 +1,146 @@
+"""What the translation lessons show of a translator (lessons 3 and 6): the
+decoding trace as a table, the attention alignment, and the two widgets,
+"translate your own sentence" (lesson 3) and the decoding stepper (lesson 6),
+which read their text box through one validator.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from utils.plots import draw_heatmap
+from utils.tasks.translation import TraceStep, Translator, trace_decode
+from utils.text import EOS, Vocab, detokenize
+from utils.widgets import View, as_number, clamp, clean_text
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+MAX_WORDS = 40  # the training sentences have at most 28 tokens
+MAX_STEP = 40  # the stepper's last step (trace_decode's max_len)
+RANKS = {"greedy (1st)": 0, "2nd": 1, "3rd": 2}  # the stepper's choices
+
+
+def trace_html(steps: Sequence[TraceStep], changed: int | None = None) -> str:
+    """The decoding trace as an HTML table: one row per step; the row of step
+    `changed` (0-based), where another word was taken, is highlighted."""
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("step", "fed in", "1st", "p", "2nd", "p", "3rd", "p", "chosen")
+    )
+    rows = []
+    for n, s in enumerate(steps):
+        cells = [str(n + 1), html.escape(s.fed)]
+        for word, p in s.top[:3]:
+            cells += [html.escape(word), f"{p:.2f}"]
+        cells.append(f"<b>{html.escape(s.chosen)}</b>")
+        style = ' style="background:#fff3c4"' if n == changed else ""
+        rows.append(f"<tr{style}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return (
+        '<table style="font-size:15px"><thead><tr>'
+        + head
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def draw_alignment(
+    ax: Axes, steps: Sequence[TraceStep], src_words: Sequence[str]
+) -> None:
+    """Attention weights of a traced decode: one row per German word written,
+    one column per English word read."""
+    weights = [s.attention for s in steps]  # (tgt_len, src_len)
+    draw_heatmap(
+        ax,
+        weights,
+        [s.chosen for s in steps],
+        src_words,
+        xlabel="English word read",
+        ylabel="German word written",
+    )
+
+
+def sentence_words(sentence: object, vocab: Vocab) -> tuple[list[str], list[str]]:
+    """The words of a text box's sentence that a translator will read, and
+    notes for the reader. No words when there is nothing to translate; the
+    notes then say why."""
+    text, message = clean_text(sentence)
+    if not text:
+        return [], [message]
+    words, notes = vocab.tokens(text), [message] if message else []
+    if len(words) > MAX_WORDS:
+        words = words[:MAX_WORDS]
+        notes.append(f"Only the first {MAX_WORDS} words are used.")
+    unknown = sorted({w for w in words if w not in vocab.stoi})
+    if len(unknown) == len(set(words)):
+        none_known = (
+            "None of these words is in the model's vocabulary: it knows only "
+            f"the {vocab.n_words} English words of its training sentences, "
+            "e.g. 'The man buys the cake.'"
+        )
+        return [], [none_known]
+    if unknown:
+        shown = ", ".join(repr(w) for w in unknown[:8])
+        more = " and more" if len(unknown) > 8 else ""
+        notes.append(f"Unknown words become <unk>: {shown}{more}.")
+    return words, notes
+
+
+def _translation_view(
+    steps: Sequence[TraceStep], notes: list[str], changed: int | None = None
+) -> View:
+    german = detokenize([s.chosen for s in steps if s.chosen != EOS])
+    body = f'<p style="font-size:18px">{html.escape(german)}</p>'
+    return View(html=body + trace_html(steps, changed), message=_joined(notes))
+
+
+def _joined(notes: list[str]) -> str:
+    return " ".join(filter(None, notes))
+
+
+def make_translate_update(
+    model: Translator, src_vocab: Vocab, tgt_vocab: Vocab
+) -> Callable[[str], View]:
+    """A pure update(sentence) -> View for `utils.widgets.show`: the greedy
+    translation of an English sentence and its step-by-step trace."""
+
+    def update(sentence: str) -> View:
+        words, notes = sentence_words(sentence, src_vocab)
+        if not words:
+            return View(message=_joined(notes))
+        steps = trace_decode(model, src_vocab, tgt_vocab, " ".join(words))
+        return _translation_view(steps, notes)
+
+    return update
+
+
+def make_stepper_update(
+    model: Translator, src_vocab: Vocab, tgt_vocab: Vocab
+) -> Callable[..., View]:
+    """A pure update(sentence, step, choice) -> View: decode `sentence` greedily,
+    except that at `step` (1-based) the word of rank `choice` is taken; the
+    table shows the top 3 next words and their probabilities at every step."""
+
+    def update(sentence: str, step: int = 1, choice: str = "greedy (1st)") -> View:
+        words, notes = sentence_words(sentence, src_vocab)
+        if not words:
+            return View(message=_joined(notes))
+        if choice not in RANKS:
+            notes.append(f"{choice!r} is not a choice: the best word is taken.")
+        rank = RANKS.get(choice, 0)
+        t = int(clamp(step, 1, MAX_STEP, 1)) - 1  # the 0-based step actually used
+        if as_number(step) != t + 1:  # not a whole number from 1 to MAX_STEP
+            notes.append(
+                f"The step must be a whole number from 1 to {MAX_STEP}: step {t + 1}."
+            )
+        steps = trace_decode(
+            model, src_vocab, tgt_vocab, " ".join(words), pick={t: rank}
+        )
+        if t >= len(steps):
+            notes.append(f"The translation ends before step {t + 1}.")
+        return _translation_view(steps, notes, t if rank else None)
+
+    return update
