@@ -330,13 +330,13 @@ def train_once(name: str, seed: int, device=None, n_steps: int | None = None) ->
     recipe = translators()[name]
     steps = n_steps or recipe.train.n_steps
     recipe = dataclasses.replace(
-        recipe, train=dataclasses.replace(recipe.train, n_steps=steps)
+        recipe, seed=seed, train=dataclasses.replace(recipe.train, n_steps=steps)
     )
     vocabs = translation.vocabularies(recipe.lowercase_source)
     seed_everything(seed)
     model = translation.build_model(recipe, *vocabs).to(device)
     start = time.perf_counter()
-    translation.fit(model, recipe, seed)
+    translation.fit(model, recipe)
     if device.type == "cuda":
         torch.cuda.synchronize()
     row = {

@@ -64,7 +64,7 @@ def step_seconds(name: str, device, n: int = 30, warmup: int = 3) -> float:
     seed_everything(0)
     model = translation.build_model(recipe, *vocabs).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=recipe.train.lr)
-    batches = translation.training_batches(recipe, device, seed=0)
+    batches = translation.training_batches(recipe, device)
     step = make_step(
         model, batches, translation.batch_loss, optimizer, recipe.train.clip
     )

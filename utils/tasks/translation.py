@@ -176,21 +176,20 @@ def build_model(recipe: Recipe, src_vocab: Vocab, tgt_vocab: Vocab) -> Translato
     return kind(len(src_vocab), len(tgt_vocab), recipe.model)
 
 
-def training_batches(
-    recipe: Recipe, device: torch.device, seed: int
-) -> Iterator[Batch]:
+def training_batches(recipe: Recipe, device: torch.device) -> Iterator[Batch]:
     """Endless training batches of the recipe's size, on `device`, in the
-    seeded order of `length_batches`."""
+    order `length_batches` draws from recipe.seed."""
     src_vocab, tgt_vocab = vocabularies(recipe.lowercase_source)
     examples = encode_pairs(make_splits().train, src_vocab, tgt_vocab)
     lengths = [len(src) for src, _ in examples]
-    for ix in length_batches(lengths, recipe.train.batch_size, seed):
+    for ix in length_batches(lengths, recipe.train.batch_size, recipe.seed):
         yield make_batch([examples[j] for j in ix]).to(device)
 
 
-def fit(model: Translator, recipe: Recipe, seed: int, live: bool = False) -> History:
-    """Train `model` for recipe.train.n_steps steps of Adam, with the loss per
-    word on the validation split every recipe.train.valid_every steps."""
+def fit(model: Translator, recipe: Recipe, live: bool = False) -> History:
+    """Train `model` for recipe.train.n_steps steps of Adam, batches in the
+    order of recipe.seed, with the loss per word on the validation split
+    every recipe.train.valid_every steps."""
     src_vocab, tgt_vocab = vocabularies(recipe.lowercase_source)
     valid = encode_pairs(make_splits().valid, src_vocab, tgt_vocab)
     device = next(model.parameters()).device
@@ -199,7 +198,7 @@ def fit(model: Translator, recipe: Recipe, seed: int, live: bool = False) -> His
     ]
     cfg = recipe.train
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
-    batches = training_batches(recipe, device, seed)
+    batches = training_batches(recipe, device)
     return train(
         make_step(model, batches, batch_loss, optimizer, cfg.clip),
         cfg.n_steps,
@@ -238,7 +237,7 @@ def load_or_train(
         seed=recipe.seed,
         data=data_fingerprint(recipe.lowercase_source),
         build=lambda: build_model(recipe, *vocabs).to(device),
-        fit=lambda m: fit(m, recipe, recipe.seed, live=live),
+        fit=lambda m: fit(m, recipe, live=live),
         force=force,
     )
     return model, vocabs, history, was_cached
