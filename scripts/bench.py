@@ -457,12 +457,95 @@ def bench_setup() -> list[str]:
     return rows
 
 
+GPT_SECTION = "Pretraining a small GPT"
+
+
+def gpt_section(ablation: bool = True) -> list[str]:
+    """Lesson 2.2's figures (scripts/bench_gpt.py), as one `##` section.
+    `ablation=False` keeps the ablation table of RESULTS.md as it is."""
+    from scripts import bench_gpt as G
+
+    head = "### Ablation: what each change is worth"
+    old = OUT.read_text(encoding="utf-8") if OUT.is_file() else ""
+    if ablation or head not in old:
+        kept = [
+            head,
+            "",
+            (
+                "The lesson's recipe trained again, then without each of its changes (one at a "
+                "time), then with each speedrun trick it leaves out. Same steps, so the times "
+                "differ too: the last column says how much."
+            ),
+            "",
+            *G.bench_ablation(),
+        ]
+    else:
+        kept = [
+            head
+            + old.split(head, 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0].rstrip()
+        ]
+    return [
+        f"## {GPT_SECTION}",
+        "",
+        (
+            "Character-level Shakespeare (lesson 2.2): our GPT (part 1's `Block`) with nanoGPT's "
+            "published CPU recipe, then with the lesson's recipe, trained from scratch one after "
+            "the other in this run; validation loss in nats per character over the whole "
+            "validation split (505,728 characters)."
+        ),
+        "",
+        *G.bench_pretraining(),
+        "",
+        *kept,
+        "",
+        "### Samplers: 10,000 draws from p = (0.5, 0.3, 0.15, 0.05)",
+        "",
+        *G.bench_samplers(),
+        "",
+        "### KV cache: greedy generation of 256 tokens after a 16-token prompt",
+        "",
+        (
+            "The lesson's architecture with a context of 272 (so that every token fits), "
+            "untrained (the speed does not depend on the weights); fastest of 3 runs."
+        ),
+        "",
+        *G.bench_kv_cache(),
+        "",
+        "### Lesson 2.2's widgets",
+        "",
+        *G.bench_sampling_widget(),
+    ]
+
+
+def replace_section(title: str, lines: list[str]) -> None:
+    """Put `lines` in place of RESULTS.md's `## title` section (or at its end)."""
+    text = OUT.read_text(encoding="utf-8")
+    head = f"## {title}\n"
+    new = "\n".join(lines).rstrip() + "\n"
+    if head in text:
+        before, rest = text.split(head, 1)
+        after = rest.split("\n## ", 1)[1] if "\n## " in rest else ""
+        text = before + new + ("\n## " + after if after else "")
+    else:
+        text = text.rstrip() + "\n\n" + new
+    OUT.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--skip-notebooks", action="store_true", help="widgets and quality only"
     )
+    parser.add_argument(
+        "--only",
+        choices=["gpt", "gpt-no-ablation"],
+        help="measure one section again and rewrite only it in RESULTS.md",
+    )
     args = parser.parse_args()
+    if args.only in ("gpt", "gpt-no-ablation"):
+        replace_section(GPT_SECTION, gpt_section(ablation=args.only == "gpt"))
+        print(f"wrote {OUT.relative_to(REPO)}")
+        return
     started = time.strftime("%Y-%m-%d")
     sections = [
         "# Measured figures",
@@ -503,6 +586,8 @@ def main() -> None:
         "The same `update` function the widget calls, drawing included, after one warm-up call.",
         "",
         *bench_widgets(),
+        "",
+        *gpt_section(),
     ]
     if not args.skip_notebooks:
         sections += ["", "## Set-up", "", *bench_setup()]

@@ -13,7 +13,7 @@ from torch.nn import functional as F
 from lessons.solutions import part1_lesson06 as solution
 from utils import cost
 from utils import transformer as T
-from utils.attention import MultiHeadAttention, padding_mask
+from utils.attention import KVCache, MultiHeadAttention, padding_mask, rotate
 from utils.checks import CORRECT, NOT_ATTEMPTED
 from utils.checks import part1_lesson06 as checks
 from utils.tasks import translation
@@ -115,14 +115,13 @@ def test_copy_task_learns():
 # The GPT: the same Block, a causal mask, no encoder
 # --------------------------------------------------------------------------
 
-GPT_CONFIG = T.TransformerConfig(d_model=32, n_heads=2, d_ff=64, n_layers=1)
 PATTERN = torch.tensor([3, 8, 1, 6, 9, 4, 2])  # period 7, distinct, no <pad>
 
 
-def gpt(n_layers: int = 1) -> T.GPT:
+def gpt(n_layers: int = 1, **options) -> T.GPT:
     torch.manual_seed(0)
-    config = T.TransformerConfig(d_model=32, n_heads=2, d_ff=64, n_layers=n_layers)
-    return T.GPT(10, config, max_positions=32)
+    config = T.GPTConfig(32, 2, 64, n_layers, context=32, **options)
+    return T.GPT(10, config)
 
 
 def test_gpt_reuses_block_and_multihead_attention():
@@ -231,3 +230,78 @@ def test_check_attention_bytes():
     assert checks.check_attention_bytes(None) == NOT_ATTEMPTED
     wrong = checks.check_attention_bytes(lambda n, h, layers: n * n * h * layers)
     assert wrong.startswith("not yet") and "Hint" in wrong
+
+
+# --------------------------------------------------------------------------
+# The GPT's options (part 2's ablation) and its key/value cache
+# --------------------------------------------------------------------------
+
+OPTIONS = [
+    {},
+    {"positions": "learned", "activation": "gelu", "tied": True},
+    {"positions": "rope", "activation": "relu2", "qk_norm": True},
+    {"positions": "rope", "zero_init": True},
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+def test_every_option_stays_causal_and_learns(options):
+    model = gpt(n_layers=2, **options)
+    ids = torch.tensor([[3, 8, 1, 6, 9, 4, 2, 3]])
+    changed = ids.clone()
+    changed[0, 5] = 0
+    with torch.no_grad():
+        assert torch.equal(model.eval()(ids)[:, :5], model(changed)[:, :5])
+    batches = pattern_batches(torch.Generator().manual_seed(0))
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    step = make_step(model, batches, lm_loss, optimizer)
+    losses = [step(i) for i in range(150)]
+    assert losses[-1] < 0.2 * losses[0]
+
+
+def test_options_change_the_model_as_named():
+    tied = gpt(tied=True)
+    assert tied.out.weight is tied.embed.embed.weight and tied.out.bias is None
+    zero = gpt(zero_init=True)
+    assert all(b.attn.out.weight.abs().sum() == 0 for b in zero.blocks)
+    assert all(b.ff[-1].weight.abs().sum() == 0 for b in zero.blocks)
+    assert isinstance(gpt(activation="relu2").blocks[0].ff[1], T.ReLU2)
+    assert not hasattr(gpt(positions="rope").embed, "positions")
+    learned = gpt(positions="learned").embed.positions
+    assert isinstance(learned, torch.nn.Parameter) and learned.shape == (32, 32)
+
+
+def test_rotary_positions_make_scores_depend_on_offsets_only():
+    q, k = torch.randn(1, 1, 16), torch.randn(1, 1, 16)
+    score = [
+        (rotate(q, p) @ rotate(k, p - 3).transpose(-1, -2)).item() for p in (3, 9, 20)
+    ]
+    assert score[0] == pytest.approx(score[1], abs=1e-4)
+    assert score[0] == pytest.approx(score[2], abs=1e-4)
+    assert rotate(q, 0).equal(q)  # position 0: no turn
+    assert rotate(q, 5).norm().item() == pytest.approx(q.norm().item(), rel=1e-5)
+
+
+@pytest.mark.parametrize("positions", ["sinusoidal", "learned", "rope"])
+def test_the_kv_cache_gives_the_logits_of_the_whole_prefix(positions):
+    model = gpt(n_layers=2, positions=positions, qk_norm=True).eval()
+    ids = torch.tensor([[3, 8, 1, 6, 9, 4, 2, 3, 8, 1], [1, 2, 3, 4, 5, 6, 7, 8, 9, 0]])
+    with torch.no_grad():
+        full = model(ids)  # (2, 10, vocab)
+        caches = [KVCache() for _ in model.blocks]
+        first = model(ids[:, :4], caches)  # the prefill: 4 positions at once
+        steps = [model(ids[:, t : t + 1], caches) for t in range(4, 10)]
+    cached = torch.cat([first, *steps], dim=1)
+    assert torch.allclose(cached, full, atol=1e-5)
+    assert len(caches[0]) == 10
+    # memory: keys and values, 2 x batch x heads x positions x d_head x 4 bytes
+    assert sum(c.nbytes() for c in caches) == 2 * 2 * (2 * 2 * 10 * 16 * 4)
+
+
+def test_a_full_context_is_refused_with_a_message():
+    model = gpt().eval()
+    caches = [KVCache() for _ in model.blocks]
+    with torch.no_grad():
+        model(torch.zeros(1, 32, dtype=torch.long), caches)
+        with pytest.raises(ValueError, match="at most 32"):
+            model(torch.zeros(1, 1, dtype=torch.long), caches)

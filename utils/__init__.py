@@ -21,26 +21,35 @@ Models, built from their parts
     vector_eval     word vectors against benchmarks and the deck's claims; 1.2
     rnn             GRU encoder-decoders, with and without attention; 1.3 1.6
     attention       softmax, scaled dot-product attention, masks (True = may
-                    look), multi-head attention (self or cross), positions;
-                    1.5 1.6, and every transformer after
+                    look), multi-head attention (self or cross), sinusoidal
+                    and rotary positions, the KV cache; 1.5 1.6 2.2, and
+                    every transformer after
     transformer     Embed, Block, Encoder, Decoder, Transformer, and the
-                    decoder-only GPT built from the same Block; 1.6, part 2
+                    decoder-only GPT built from the same Block (its options:
+                    GPTConfig); 1.6 2.2
     minilm          MiniLM looked inside: captured attention, sentence
                     vectors; 1.5 1.6, part 2
 Training, decoding, measuring
     training        the one training loop (make_step, train, evaluate); 1.3 1.6
     cache           trained models, keyed by config, seed, data and
                     vocabulary; 1.3 1.6
-    decoding        the one greedy loop; SmolLM2 stepped with a KV cache; 1.6
+    decoding        the one decoding loop (greedy is one rule of it); SmolLM2
+                    stepped with a KV cache; 1.6 2.2
+    sampling        one generate() for greedy, temperature, top-k, top-p
+                    and beam search, for our GPT and SmolLM2; 2.2
     tasks/translation        the EN->DE task: batches, loss, the registry of
                              translators, translate, trace; 1.3 1.6, benchmarks
     tasks/translation_views  its trace table, alignment and widgets; 1.3 1.6
+    tasks/shakespeare        character-level pretraining: the corpus, batches,
+                             the nanoGPT and lesson recipes; 2.2, benchmarks
     bleu            BLEU written out, checked against sacrebleu; 1.1 1.3 1.6
     cost            time per step against sequence length; 1.3 1.6
 Showing
     plots           heat maps, masks, BLEU bars; 1.3 1.5 1.6
     ngram_view      lesson 1's links, phrases and widget; 1.1
     vector_explorer the embedding explorer widget; 1.2
+    sampling_view   the sampling widget: each reshaping, drawn; 2.2
+    gpt_playground  retrain a small GPT of your design in half a minute; 2.2
     widgets         widgets as thin views over pure update functions; all
     bertviz_offline bertviz's views, offline; 1.5
     style           one plotting style; all

@@ -2,16 +2,19 @@
 transformer of the course (lesson 6's encoder-decoder, part 2's GPT).
 
 Scaled dot-product attention, its masks, multi-head attention (self or
-cross) and sinusoidal positions. One mask convention everywhere, that of
-`torch.nn.functional.scaled_dot_product_attention`: a boolean mask is True
-where a query MAY look at a key.
+cross), sinusoidal and rotary positions, and the key/value cache that makes
+generating text one token at a time cheap. One mask convention everywhere,
+that of `torch.nn.functional.scaled_dot_product_attention`: a boolean mask is
+True where a query MAY look at a key.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 # --- the core: softmax(Q K^T / sqrt(d)) V ----------------------------------------
@@ -77,10 +80,13 @@ class MultiHeadAttention(nn.Module):
     so that the two can be compared.
     """
 
-    def __init__(self, d_model: int, n_heads: int) -> None:
+    def __init__(
+        self, d_model: int, n_heads: int, rope: bool = False, qk_norm: bool = False
+    ) -> None:
         super().__init__()
         assert d_model % n_heads == 0, "d_model must split evenly into heads"
         self.n_heads, self.d_head = n_heads, d_model // n_heads
+        self.rope, self.qk_norm = rope, qk_norm  # part 2's options, off by default
         self.q = nn.Linear(d_model, d_model)
         self.kv = nn.Linear(d_model, 2 * d_model)  # keys and values stacked
         self.out = nn.Linear(d_model, d_model)
@@ -90,8 +96,12 @@ class MultiHeadAttention(nn.Module):
         x: torch.Tensor,  # (batch, n_q, d_model): the words asking
         context: torch.Tensor | None = None,  # (batch, n_k, d_model); None: x
         mask: torch.Tensor | None = None,  # (n_q, n_k) or (batch, 1, 1 or n_q, n_k)
+        cache: KVCache | None = None,  # self-attention only: earlier keys, values
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """(output (batch, n_q, d_model), weights (batch, heads, n_q, n_k))."""
+        """(output (batch, n_q, d_model), weights (batch, heads, n_q, n_k)).
+
+        With a `cache`, `x` holds only the new positions: their keys and values
+        are appended to the cache, and the queries look at all of them."""
         b, n_q, d = x.shape
         context = x if context is None else context
 
@@ -99,9 +109,15 @@ class MultiHeadAttention(nn.Module):
             return t.view(b, -1, self.n_heads, self.d_head).transpose(1, 2)
 
         k, v = self.kv(context).chunk(2, dim=-1)  # 2 x (batch, n_k, d_model)
-        out, weights = scaled_dot_product_attention(
-            heads(self.q(x)), heads(k), heads(v), mask
-        )
+        q, k, v = heads(self.q(x)), heads(k), heads(v)
+        if self.qk_norm:  # unit-size queries and keys: scores cannot blow up
+            q, k = F.rms_norm(q, (self.d_head,)), F.rms_norm(k, (self.d_head,))
+        start = 0 if cache is None else len(cache)  # position of x's first word
+        if self.rope:
+            q, k = rotate(q, start), rotate(k, start)
+        if cache is not None:
+            k, v = cache.append(k, v)  # (batch, heads, start + n_q, d_head)
+        out, weights = scaled_dot_product_attention(q, k, v, mask)
         out = out.transpose(1, 2).reshape(b, n_q, d)  # heads side by side again
         return self.out(out), weights
 
@@ -119,6 +135,38 @@ class MultiHeadAttention(nn.Module):
         return self
 
 
+class KVCache:
+    """One layer's keys and values for the positions read so far.
+
+    Generating text, each new token's query needs the keys and values of every
+    earlier token, and those never change (the causal mask keeps earlier
+    positions blind to later ones). Keeping them means a step computes one
+    new key and value per layer instead of redoing the whole prefix.
+    """
+
+    def __init__(self) -> None:
+        self.k: torch.Tensor | None = None  # (batch, heads, n, d_head)
+        self.v: torch.Tensor | None = None
+
+    def __len__(self) -> int:
+        return 0 if self.k is None else self.k.shape[2]
+
+    def append(
+        self, k: torch.Tensor, v: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Add the new positions' keys and values; return all of them."""
+        if self.k is None:
+            self.k, self.v = k, v
+        else:
+            self.k = torch.cat([self.k, k], dim=2)
+            self.v = torch.cat([self.v, v], dim=2)
+        return self.k, self.v
+
+    def nbytes(self) -> int:
+        """Memory held: 2 x batch x heads x positions x d_head x bytes per number."""
+        return 0 if self.k is None else 2 * self.k.numel() * self.k.element_size()
+
+
 # --- positions -------------------------------------------------------------------
 
 
@@ -131,6 +179,30 @@ def sinusoidal_positions(n: int, d: int) -> torch.Tensor:
     pe[:, 0::2] = torch.sin(pos * freq)
     pe[:, 1::2] = torch.cos(pos * freq[: d // 2])
     return pe.float()
+
+
+def rotate(x: torch.Tensor, start: int = 0) -> torch.Tensor:
+    """Rotary positions (RoPE, Su et al. 2021): turn each pair of dimensions
+    (i, i + d/2) of the vector at position p by the angle p * 10000^(-2i/d).
+    Then a query at p and a key at p' meet at an angle set by p - p' alone:
+    attention sees relative positions, and nothing is added to the embeddings.
+    x: (..., n, d) for positions start..start+n-1; returns the same shape."""
+    n, d = x.shape[-2], x.shape[-1]
+    cos, sin = _rotations(d, 1 << (start + n - 1).bit_length(), x.device)
+    cos, sin = cos[start : start + n], sin[start : start + n]  # (n, d/2)
+    x1, x2 = x[..., : d // 2], x[..., d // 2 :]
+    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+
+
+@functools.lru_cache(maxsize=16)
+def _rotations(
+    d: int, n: int, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """cos and sin of RoPE's angles for positions 0..n-1: (n, d/2) each,
+    computed once per size (n is rounded up to a power of two)."""
+    freq = 10000.0 ** (-torch.arange(0, d, 2, device=device) / d)  # (d/2,)
+    angle = torch.arange(n, device=device)[:, None] * freq  # (n, d/2)
+    return angle.cos(), angle.sin()
 
 
 def saturation(

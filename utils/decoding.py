@@ -36,21 +36,21 @@ Step = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor | None]]
 
 
 @torch.no_grad()
-def greedy(
+def decode(
     logits: torch.Tensor,  # (batch, vocab): the scores for the first new token
     step: Callable[[torch.Tensor], torch.Tensor],  # ids (batch,) -> next logits
     max_new: int,
+    pick: Callable[[torch.Tensor], torch.Tensor],  # logits (batch, vocab) -> ids
     eos_id: int | None = None,
     pad_id: int = 0,
 ) -> torch.Tensor:
-    """Greedy decoding: take the most likely token, feed it back, repeat, at
-    most `max_new` times. A row that has written `eos_id` gets `pad_id` after
-    it; the loop ends when every row has. Returns the new ids (batch, <= max_new).
-    """
+    """The decoding loop: pick a token, feed it back, repeat, at most `max_new`
+    times. A row that has written `eos_id` gets `pad_id` after it; the loop
+    ends when every row has. Returns the new ids (batch, <= max_new)."""
     out = []
     done = torch.zeros(logits.shape[0], dtype=torch.bool, device=logits.device)
     for t in range(max_new):
-        nxt = logits.argmax(-1)  # (batch,)
+        nxt = pick(logits)  # (batch,)
         if eos_id is not None:
             nxt = torch.where(done, torch.full_like(nxt, pad_id), nxt)
             done |= nxt == eos_id
@@ -59,6 +59,17 @@ def greedy(
             break
         logits = step(nxt)
     return torch.stack(out, dim=1)
+
+
+def greedy(
+    logits: torch.Tensor,  # (batch, vocab)
+    step: Callable[[torch.Tensor], torch.Tensor],
+    max_new: int,
+    eos_id: int | None = None,
+    pad_id: int = 0,
+) -> torch.Tensor:
+    """Greedy decoding: `decode`, always taking the most likely token."""
+    return decode(logits, step, max_new, lambda x: x.argmax(-1), eos_id, pad_id)
 
 
 @dataclass(frozen=True)

@@ -58,3 +58,18 @@ def param_counts(model: torch.nn.Module) -> dict[str, int]:
         counts[part] = counts.get(part, 0) + p.numel()
     counts["total"] = sum(p.numel() for p in model.parameters())
     return counts
+
+
+def bench_section(title: str) -> str:
+    """The Markdown of one `## title` section of benchmarks/RESULTS.md (what
+    `make bench` measured last on this kind of machine), or a line saying
+    how to make it."""
+    from pathlib import Path
+
+    results = Path(__file__).resolve().parents[1] / "benchmarks" / "RESULTS.md"
+    text = results.read_text(encoding="utf-8") if results.is_file() else ""
+    head = f"## {title}\n"
+    if head not in text:
+        return f"*No `{title}` figures yet: run `make bench`.*"
+    body = text.split(head, 1)[1].split("\n## ", 1)[0]
+    return head + body.rstrip() + "\n"

@@ -48,12 +48,17 @@ def make_step(
     loss: Callable[[nn.Module, B], torch.Tensor],
     optimizer: torch.optim.Optimizer,
     clip: float | None = None,
+    schedule: Callable[[int], float] | None = None,
 ) -> Callable[[int], float]:
     """A function step(i) -> loss for `train`: the next batch, the loss, its
-    gradients (clipped to norm `clip`), one optimiser step."""
+    gradients (clipped to norm `clip`), one optimiser step, at the learning
+    rate `schedule(i)` if given."""
 
     def step(i: int) -> float:
         batch = next(batches)
+        if schedule is not None:
+            for group in optimizer.param_groups:
+                group["lr"] = schedule(i)
         model.train()
         value = loss(model, batch)
         optimizer.zero_grad()

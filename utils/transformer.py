@@ -17,12 +17,18 @@ cache as the GRUs, so the BLEU scores compare.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from utils.attention import MultiHeadAttention, causal_mask, sinusoidal_positions
+from utils.attention import (
+    KVCache,
+    MultiHeadAttention,
+    causal_mask,
+    sinusoidal_positions,
+)
 from utils.decoding import Step
 from utils.text import PAD_ID, Vocab
 
@@ -39,9 +45,20 @@ class TransformerConfig:
     n_layers: int = 2
 
 
-def feed_forward(d_model: int, d_ff: int) -> nn.Sequential:
-    """The per-word network of a block: widen, ReLU, narrow back."""
-    return nn.Sequential(nn.Linear(d_model, d_ff), nn.ReLU(), nn.Linear(d_ff, d_model))
+class ReLU2(nn.Module):
+    """relu(x)^2 (So et al. 2021), the speedrun GPTs' activation."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(x).square()
+
+
+ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "relu2": ReLU2}
+
+
+def feed_forward(d_model: int, d_ff: int, activation: str = "relu") -> nn.Sequential:
+    """The per-word network of a block: widen, activation, narrow back."""
+    act = ACTIVATIONS[activation]()
+    return nn.Sequential(nn.Linear(d_model, d_ff), act, nn.Linear(d_ff, d_model))
 
 
 class Block(nn.Module):
@@ -49,15 +66,25 @@ class Block(nn.Module):
     With `cross=True` (a decoder block) a cross-attention step over the
     encoder's output sits between the two."""
 
-    def __init__(self, d_model: int, n_heads: int, d_ff: int, cross: bool = False):
+    def __init__(
+        self,
+        d_model: int,
+        n_heads: int,
+        d_ff: int,
+        cross: bool = False,
+        *,
+        activation: str = "relu",
+        rope: bool = False,
+        qk_norm: bool = False,
+    ):
         super().__init__()
         self.norm1 = nn.LayerNorm(d_model)
-        self.attn = MultiHeadAttention(d_model, n_heads)
+        self.attn = MultiHeadAttention(d_model, n_heads, rope=rope, qk_norm=qk_norm)
         if cross:
             self.norm_x = nn.LayerNorm(d_model)
             self.cross = MultiHeadAttention(d_model, n_heads)
         self.norm2 = nn.LayerNorm(d_model)
-        self.ff = feed_forward(d_model, d_ff)
+        self.ff = feed_forward(d_model, d_ff, activation)
 
     def forward(
         self,
@@ -65,9 +92,10 @@ class Block(nn.Module):
         mask: torch.Tensor | None,  # self-attention mask, True = may look
         memory: torch.Tensor | None = None,  # (batch, src_len, d_model)
         memory_mask: torch.Tensor | None = None,  # (batch, 1, 1, src_len)
+        cache: KVCache | None = None,  # this block's keys and values so far
     ) -> torch.Tensor:
         h = self.norm1(x)
-        x = x + self.attn(h, mask=mask)[0]  # every word gathers from the others
+        x = x + self.attn(h, mask=mask, cache=cache)[0]  # gather from the others
         if memory is not None:
             x = x + self.cross(self.norm_x(x), memory, memory_mask)[0]
         return x + self.ff(self.norm2(x))  # (batch, n, d_model)
@@ -79,16 +107,28 @@ class Embed(nn.Module):
     (nn.Embedding starts from N(0, 1)), so neither drowns the other."""
 
     def __init__(
-        self, vocab_size: int, d_model: int, max_positions: int = MAX_POSITIONS
+        self,
+        vocab_size: int,
+        d_model: int,
+        max_positions: int = MAX_POSITIONS,
+        positions: str = "sinusoidal",  # or "learned", or "none" (rotary)
+        padding_idx: int | None = PAD_ID,
     ) -> None:
         super().__init__()
-        self.embed = nn.Embedding(vocab_size, d_model, padding_idx=PAD_ID)
-        positions = sinusoidal_positions(max_positions, d_model)  # (max_pos, d)
-        self.register_buffer("positions", positions, persistent=False)
+        self.embed = nn.Embedding(vocab_size, d_model, padding_idx=padding_idx)
+        self.kind = positions
+        if positions == "sinusoidal":
+            table = sinusoidal_positions(max_positions, d_model)  # (max_pos, d)
+            self.register_buffer("positions", table, persistent=False)
+        elif positions == "learned":  # GPT-2's: one learned vector per position
+            self.positions = nn.Parameter(torch.randn(max_positions, d_model))
 
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, start: int = 0) -> torch.Tensor:
+        """ids (batch, n) at positions start..start+n-1 -> (batch, n, d_model)."""
         x = self.embed(ids)  # (batch, n, d_model)
-        return x + self.positions[: ids.shape[1]]
+        if self.kind == "none":
+            return x
+        return x + self.positions[start : start + ids.shape[1]]
 
 
 class Encoder(nn.Module):
@@ -178,33 +218,101 @@ class Transformer(nn.Module):
         return step
 
 
+@dataclass(frozen=True)
+class GPTConfig(TransformerConfig):
+    """A decoder-only model: the block sizes, how long a prefix it reads
+    (`context`), and the options that part 2's speed-up ablation switches on.
+    The defaults are the plain lesson-6 block."""
+
+    context: int = 64  # positions the model can read at once
+    positions: str = "sinusoidal"  # "learned" (GPT-2) or "rope" (rotary)
+    activation: str = "relu"  # "gelu" (GPT-2) or "relu2"
+    qk_norm: bool = False  # RMS-normalise queries and keys per head
+    tied: bool = False  # the output layer reuses the embedding table
+    zero_init: bool = False  # each block's output layers start at zero
+
+
 class GPT(nn.Module):
     """A decoder-only language model (part 2): embeddings, blocks with causal
     self-attention (the same `Block`, no cross-attention), norm, next-token
     scores at every position."""
 
-    def __init__(
-        self,
-        vocab_size: int,
-        config: TransformerConfig = TransformerConfig(),
-        max_positions: int = MAX_POSITIONS,
-    ) -> None:
+    def __init__(self, vocab_size: int, config: GPTConfig = GPTConfig()) -> None:
         super().__init__()
-        c = config
-        self.embed = Embed(vocab_size, c.d_model, max_positions)
+        c = self.config = config
+        kind = "none" if c.positions == "rope" else c.positions
+        self.embed = Embed(vocab_size, c.d_model, c.context, kind, padding_idx=None)
+        rope = c.positions == "rope"
         self.blocks = nn.ModuleList(
-            Block(c.d_model, c.n_heads, c.d_ff) for _ in range(c.n_layers)
+            Block(
+                c.d_model,
+                c.n_heads,
+                c.d_ff,
+                activation=c.activation,
+                rope=rope,
+                qk_norm=c.qk_norm,
+            )
+            for _ in range(c.n_layers)
         )
         self.norm = nn.LayerNorm(c.d_model)
-        self.out = nn.Linear(c.d_model, vocab_size)
+        self.out = nn.Linear(c.d_model, vocab_size, bias=not c.tied)
+        if c.tied:  # one table to read tokens in and to score them out
+            self.out.weight = self.embed.embed.weight
+            nn.init.normal_(self.out.weight, std=c.d_model**-0.5)
+        if c.zero_init:  # each block starts as the identity (modded-nanogpt)
+            for block in self.blocks:
+                for layer in (block.attn.out, block.ff[-1]):
+                    nn.init.zeros_(layer.weight)
+                    nn.init.zeros_(layer.bias)
 
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        """(batch, n) token ids -> (batch, n, vocab) scores for the next token."""
-        mask = causal_mask(ids.shape[1], ids.device)  # (n, n): no peeking ahead
-        x = self.embed(ids)  # (batch, n, d_model)
-        for block in self.blocks:
-            x = block(x, mask)
+    def forward(
+        self, ids: torch.Tensor, caches: list[KVCache] | None = None
+    ) -> torch.Tensor:
+        """(batch, n) token ids -> (batch, n, vocab) scores for the next token.
+        With `caches` (one per block), `ids` continue the positions cached."""
+        start = len(caches[0]) if caches else 0
+        n = ids.shape[1]
+        if start + n > self.config.context:
+            raise ValueError(
+                f"{start + n} positions: this model reads at most "
+                f"{self.config.context}; crop the prefix"
+            )
+        # (n, start + n): new position start + i may look at 0..start + i
+        # (one new position may look at all of them: no mask needed)
+        mask = causal_mask(start + n, ids.device)[start:] if n > 1 else None
+        x = self.embed(ids, start)  # (batch, n, d_model)
+        for i, block in enumerate(self.blocks):
+            x = block(x, mask, cache=caches[i] if caches else None)
         return self.out(self.norm(x))
+
+    def next_logits(self, ids: torch.Tensor) -> torch.Tensor:
+        """(batch, n) -> (batch, vocab): the scores after the last `context` ids."""
+        return self(ids[:, -self.config.context :])[:, -1]
+
+    def begin(
+        self, prompt: torch.Tensor, cache: bool = True
+    ) -> tuple[torch.Tensor, Callable[[torch.Tensor], torch.Tensor]]:
+        """Read `prompt` (batch, n); return (the next-token logits (batch,
+        vocab), step(prev ids (batch,)) -> the logits after them).
+
+        With `cache`, while the text fits in the context, a step feeds only
+        the new token and reuses every block's keys and values. Without it,
+        and once the context is full, a step reruns the last `context`
+        tokens (a sliding window). Either way the tokens are the same."""
+        context = self.config.context
+        prefix = prompt[:, -context:]  # (batch, <= context)
+        caches = [KVCache() for _ in self.blocks] if cache else None
+        first = self(prefix, caches)[:, -1]  # the "prefill": the whole prompt
+
+        def step(prev: torch.Tensor) -> torch.Tensor:
+            nonlocal prefix, caches
+            prefix = torch.cat([prefix, prev[:, None]], dim=1)  # (batch, t)
+            if caches is not None and prefix.shape[1] <= context:
+                return self(prev[:, None], caches)[:, -1]  # one new position
+            caches, prefix = None, prefix[:, -context:]
+            return self(prefix)[:, -1]  # (batch, vocab)
+
+        return first, step
 
 
 @torch.no_grad()
