@@ -92,6 +92,20 @@ def test_train_stops_with_a_clear_message_on_nan():
         training.train(lambda i: [1.0, 0.5, float("nan")][i], 3, live=False)
 
 
+def test_live_bar_redraws_a_bounded_number_of_times_on_a_slow_machine():
+    # Each redraw is kernel messages; thousands overflow the kernel's queue.
+    # A fake clock makes every step take a second (the default bar would
+    # redraw at every one of them).
+    bar = training.live_bar(5000, "slow")
+    clock = iter(range(10**6))
+    bar._time = lambda: bar.start_t + next(clock)
+    redraws = []
+    bar.display = lambda *args, **kwargs: redraws.append(1)
+    for _ in range(5000):
+        bar.update(1)
+    assert 90 <= len(redraws) <= training.LIVE_REDRAWS + 1
+
+
 def test_loss_figure_has_train_and_valid_curves():
     fig = training.loss_figure(History([3.0, 2.0, 1.0], [3], [1.5]))
     ax = fig.axes[0]

@@ -187,7 +187,7 @@ def show_playground(first: Run | None = None):
         run = train_small(config)
         v = view(run, runs[-1] if runs else None, message)
         runs.append(run)
-        out_html.value = lab_styled(v.html)
+        out_html.value = lab_styled(v.html + f"<p>Trained in {run.seconds:.0f} s.</p>")
         out_png.value = v.png
         button.disabled, button.description = False, "train"
 

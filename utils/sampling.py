@@ -24,7 +24,6 @@ SmolLM2 through `HFModel`) and, for beam search, `next_logits(ids)`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -226,12 +225,3 @@ class HFModel:
     @torch.no_grad()
     def next_logits(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model(input_ids=ids.to(self.device)).logits[:, -1]
-
-
-def entropy_bits(logits: torch.Tensor) -> float:
-    """Entropy of softmax(logits) in bits: how many tokens' worth of choice."""
-    logp = torch.log_softmax(logits.float(), dim=-1)
-    p = logp.exp()
-    return float(
-        -(p * torch.where(p > 0, logp, torch.zeros_like(logp))).sum() / math.log(2)
-    )

@@ -17,7 +17,7 @@ import io
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import matplotlib.pyplot as plt
 import torch
@@ -26,6 +26,9 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from utils.style import PALETTE
+
+if TYPE_CHECKING:
+    from tqdm.notebook import tqdm as NotebookBar
 
 B = TypeVar("B")  # a batch, whatever the task makes it
 
@@ -171,6 +174,22 @@ def _in_notebook() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
+# A live bar redraws at most this many times, however slow the machine: each
+# redraw is a few kernel messages, and a cell that sends thousands of them
+# overflows the kernel's message queue (nbval then waits for output that was
+# dropped and fails the cell).
+LIVE_REDRAWS = 100
+
+
+def live_bar(n_steps: int, desc: str) -> NotebookBar:
+    """A notebook progress bar (not yet displayed) for `n_steps` steps that
+    redraws every `n_steps // LIVE_REDRAWS` steps at most."""
+    from tqdm.notebook import tqdm as notebook_tqdm
+
+    every = max(1, n_steps // LIVE_REDRAWS)
+    return notebook_tqdm(total=n_steps, desc=desc, display=False, miniters=every)
+
+
 def train(
     step: Callable[[int], float],
     n_steps: int,
@@ -198,9 +217,8 @@ def train(
     if live:
         import ipywidgets as widgets
         from IPython.display import display
-        from tqdm.notebook import tqdm as notebook_tqdm
 
-        bar = notebook_tqdm(total=n_steps, desc=desc, display=False)
+        bar = live_bar(n_steps, desc)
         image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
         # The live bar and curve, with a plain-text form that says what they
         # are: static views (GitHub, nbval) show that line, not a bar frozen
