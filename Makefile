@@ -46,6 +46,7 @@ nbval:
 # fails here, before a machine with another CPU finds it.
 TRAINING_LESSONS := notebooks/part1_background/03_rnn_seq2seq.ipynb \
 	notebooks/part1_background/06_transformer.ipynb \
+	notebooks/part2_encoders_decoders/01_encoders.ipynb \
 	notebooks/part2_encoders_decoders/02_decoders.ipynb
 nbval-other-cpu:
 	cache=$$(mktemp -d) && MKL_CBWR=COMPATIBLE COURSE_QUICK=1 COURSE_MODEL_CACHE=$$cache \

@@ -517,6 +517,41 @@ def gpt_section(ablation: bool = True) -> list[str]:
     ]
 
 
+ENCODERS_SECTION = "Encoders at work"
+
+
+def encoders_section() -> list[str]:
+    """Lesson 2.1's figures (scripts/bench_encoders.py), as one `##` section."""
+    from scripts import bench_encoders as E
+
+    return [
+        f"## {ENCODERS_SECTION}",
+        "",
+        "### Sentiment of 200 review sentences (gensim's pang_lee_polarity), 10-fold cross-validation",
+        "",
+        (
+            "The same stratified folds (seed 0) for every classifier; each fold trains on 180 "
+            "sentences and scores the other 20, so one sentence is 5 points of a fold's accuracy."
+        ),
+        "",
+        *E.bench_classifiers(),
+        "",
+        "### Search over the 300 stories of gensim's Lee corpus: answer among the top 1 / top 5",
+        "",
+        *E.bench_search(),
+        "",
+        "### A tiny masked-language model on Shakespeare's characters",
+        "",
+        "Validation loss in nats per hidden character (15 % hidden, BERT's 80/10/10 rule).",
+        "",
+        *E.bench_mlm(),
+        "",
+        "### Lesson 2.1's widget",
+        "",
+        *E.bench_search_widget(),
+    ]
+
+
 def replace_section(title: str, lines: list[str]) -> None:
     """Put `lines` in place of RESULTS.md's `## title` section (or at its end)."""
     text = OUT.read_text(encoding="utf-8")
@@ -538,10 +573,14 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["gpt", "gpt-no-ablation"],
+        choices=["gpt", "gpt-no-ablation", "encoders"],
         help="measure one section again and rewrite only it in RESULTS.md",
     )
     args = parser.parse_args()
+    if args.only == "encoders":
+        replace_section(ENCODERS_SECTION, encoders_section())
+        print(f"wrote {OUT.relative_to(REPO)}")
+        return
     if args.only in ("gpt", "gpt-no-ablation"):
         replace_section(GPT_SECTION, gpt_section(ablation=args.only == "gpt"))
         print(f"wrote {OUT.relative_to(REPO)}")
@@ -586,6 +625,8 @@ def main() -> None:
         "The same `update` function the widget calls, drawing included, after one warm-up call.",
         "",
         *bench_widgets(),
+        "",
+        *encoders_section(),
         "",
         *gpt_section(),
     ]

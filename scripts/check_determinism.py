@@ -40,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 TRAINING_LESSONS = [
     REPO / "notebooks" / "part1_background" / "03_rnn_seq2seq.ipynb",
     REPO / "notebooks" / "part1_background" / "06_transformer.ipynb",
+    REPO / "notebooks" / "part2_encoders_decoders" / "01_encoders.ipynb",
     REPO / "notebooks" / "part2_encoders_decoders" / "02_decoders.ipynb",
 ]
 SANITIZE = REPO / "tests" / "nbval_sanitize.cfg"

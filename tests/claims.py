@@ -338,3 +338,89 @@ def failures(metrics: Metrics, claims: list[Claim] | None = None) -> list[str]:
 def recorded_runs(path: Path = SPREAD) -> list[dict]:
     """The runs of `scripts/measure_claims.py`: {"label", "seed", "metrics"}."""
     return json.loads(path.read_text(encoding="utf-8"))["runs"]
+
+
+# --------------------------------------------------------------------------
+# Part 2, lesson 2.1: the masked-language model and the classifier table
+# --------------------------------------------------------------------------
+
+PART2 = REPO / "notebooks" / "part2_encoders_decoders"
+L21 = "01_encoders"
+# The blanks lesson 2.1 fills after training, and the hidden letters.
+BLANKS = {
+    "O Romeo, Romeo! wherefore art th_u Romeo?": "o",
+    "Good m_rrow, my lord.": "o",
+    "To be, or not to be: that is the q_estion.": "u",
+    "Now is the w_nter of our discontent": "i",
+    "Shall I compare thee to a summer's d_y?": "a",
+}
+SPREAD_PART2 = REPO / "benchmarks" / "claims_spread_part2.json"
+CV_ROW = re.compile(
+    r"^\| (majority|frozen MiniLM[^|]*|MiniLM fine-tuned[^|]*) \| ([\d.]+)% ± ([\d.]+)%"
+)
+
+
+def mlm_metrics(model) -> Metrics:
+    """How many of the lesson's blanks have the hidden letter among the
+    model's top three, and how often (%) held-out hidden characters are its
+    first guess and among its top three."""
+    from utils import mlm
+
+    top3 = sum(
+        answer in [c for c, _ in mlm.fill_blank(model, text).choices[0]]
+        for text, answer in BLANKS.items()
+    )
+    first, three = mlm.accuracy(model, mlm.MLMConfig())
+    return {
+        "mlm/top3": top3,
+        "mlm/first_rate": 100 * first,
+        "mlm/top3_rate": 100 * three,
+    }
+
+
+def mlm_from_notebook(path: Path = PART2 / f"{L21}.ipynb") -> Metrics:
+    """The same count, from the committed notebook's printed top threes."""
+    texts = _outputs(path)
+    after = next(t for src, t in texts if "filled = mlm.fill_blank(model, text)" in src)
+    top3 = 0
+    for line, answer in zip(
+        after.splitlines()[: len(BLANKS)], BLANKS.values(), strict=True
+    ):
+        shown = re.findall(r"'(.)' \d+%", line)
+        top3 += answer in shown
+    rates = re.search(r"first guess (\d+) %, among its top three (\d+) %", after)
+    return {"mlm/top3": top3, "mlm/first_rate": float(rates.group(1)),
+            "mlm/top3_rate": float(rates.group(2))}  # fmt: skip
+
+
+def classifier_metrics(results: Path = REPO / "benchmarks" / "RESULTS.md") -> Metrics:
+    """Mean and sd accuracy (%) of the three classifiers, from `make bench`."""
+    out: Metrics = {}
+    for line in results.read_text(encoding="utf-8").splitlines():
+        if m := CV_ROW.match(line):
+            key = m.group(1).split()[0 if m.group(1) == "majority" else 1]
+            key = {
+                "majority": "majority",
+                "MiniLM": "frozen",
+                "fine-tuned": "finetune",
+            }[key]
+            out[f"cv/{key}/mean"], out[f"cv/{key}/sd"] = (
+                float(m.group(2)),
+                float(m.group(3)),
+            )
+    return out
+
+
+# fmt: off
+PART2_CLAIMS: list[Claim] = [
+    Claim(L21, "the right one is among its top three for about half of the hidden characters or more",
+          ("mlm/top3_rate",), lambda m: m["mlm/top3_rate"] > 45),
+    Claim(L21, "both MiniLM classifiers are far above the majority guess",
+          ("cv/majority/mean", "cv/frozen/mean", "cv/finetune/mean"),
+          lambda m: min(m["cv/frozen/mean"], m["cv/finetune/mean"])
+          >= m["cv/majority/mean"] + 10),
+    Claim(L21, "does not beat a linear model on the frozen vectors",
+          ("cv/frozen/mean", "cv/finetune/mean", "cv/frozen/sd"),
+          lambda m: m["cv/finetune/mean"] <= m["cv/frozen/mean"]),
+]
+# fmt: on

@@ -211,3 +211,62 @@ def test_claims_hold_on_notebooks_committed_from_other_cpus():
     for entry in kept:
         assert failures(entry["metrics"]) == [], entry["cpu"]
         assert sum(c.applies(entry["metrics"]) for c in CLAIMS) >= 12, entry["cpu"]
+
+
+# --- part 2, lesson 2.1 -------------------------------------------------------
+
+
+def _part2_prose(where: str) -> str:
+    nb = json.loads((claims.PART2 / f"{where}.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")  # fmt: skip
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("claim", claims.PART2_CLAIMS, ids=lambda c: c.says[:40])
+def test_every_part2_claim_is_quoted_from_its_lesson(claim):
+    assert " ".join(claim.says.split()) in _part2_prose(claim.where), claim.says
+
+
+def test_part2_claims_hold_on_the_committed_notebook_and_the_bench():
+    metrics = {**claims.mlm_from_notebook(), **claims.classifier_metrics()}
+    assert all(c.applies(metrics) for c in claims.PART2_CLAIMS)
+    assert failures(metrics, claims.PART2_CLAIMS) == []
+
+
+def test_part2_claims_hold_on_every_recorded_run():
+    runs = json.loads(claims.SPREAD_PART2.read_text(encoding="utf-8"))["runs"]
+    assert len(runs) >= 5
+    assert any("COMPATIBLE" in r["label"] for r in runs)
+    for run in runs:
+        assert failures(run["metrics"], claims.PART2_CLAIMS) == [], run["label"]
+
+
+def test_part2_claims_fail_on_an_untrained_model_and_a_reversed_table():
+    import torch
+
+    from utils import mlm
+
+    torch.manual_seed(0)
+    untrained = mlm.MaskedLM(mlm.vocab_size(), mlm.MLMConfig()).eval()
+    assert failures(claims.mlm_metrics(untrained), claims.PART2_CLAIMS)
+    table = claims.classifier_metrics()
+    reversed_table = {**table, "cv/finetune/mean": table["cv/frozen/mean"] + 5}
+    assert failures(reversed_table, claims.PART2_CLAIMS)
+    flat = {**table, "cv/frozen/mean": 55.0}
+    assert failures(flat, claims.PART2_CLAIMS)
+
+
+def test_lesson_2_1_prose_quotes_no_trained_number():
+    trained, strict = trained_and_strict_numbers()
+    quoted = (_numbers(_part2_prose(claims.L21)) & trained) - strict
+    assert quoted == set(), sorted(quoted)
+
+
+def test_part2_mlm_bound_sits_four_standard_deviations_below_the_runs():
+    runs = json.loads(claims.SPREAD_PART2.read_text(encoding="utf-8"))["runs"]
+    rates = [r["metrics"]["mlm/top3_rate"] for r in runs]
+    bound = 45  # PART2_CLAIMS: "about half ... or more"
+    assert statistics.mean(rates) - bound >= 4 * statistics.stdev(rates), rates
+    claim = next(c for c in claims.PART2_CLAIMS if "mlm/top3_rate" in c.needs)
+    assert claim.holds({"mlm/top3_rate": bound + 0.1})
+    assert not claim.holds({"mlm/top3_rate": bound})

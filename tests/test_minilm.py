@@ -91,6 +91,33 @@ def test_sentence_vectors_are_unit_mean_pooled_and_ignore_padding():
     torch.testing.assert_close(alone[0], v[0], atol=1e-5, rtol=0)
 
 
+def test_sentence_vectors_match_sentence_transformers_on_the_models_own_folder():
+    # The package's modules.json names mean pooling then normalisation, and
+    # its sentence_bert_config.json a 256-token limit: a long text checks it.
+    from sentence_transformers import SentenceTransformer
+
+    from utils.assets import minilm_dir
+
+    texts = ["Short.", "A bank by the river.", "word " * 400, "Ünïcödé ✓ 😀"]
+    reference = SentenceTransformer(str(minilm_dir()), device="cpu")
+    want = reference.encode(texts, convert_to_tensor=True, batch_size=2)
+    got = M.sentence_vectors(texts, batch_size=3)
+    torch.testing.assert_close(got, want, atol=1e-5, rtol=0)
+    assert (got - want).abs().max() < 1e-6
+
+
+def test_word_vector_depends_on_the_sentence():
+    river = M.word_vector("We sat on the bank of the river.", "bank")
+    money = M.word_vector("I paid the cheque into my bank account.", "bank")
+    river2 = M.word_vector("The river overflowed its bank after the rain.", "bank")
+    cos = torch.nn.functional.cosine_similarity
+    assert river.shape == (384,)
+    assert cos(river, river2, dim=0) > cos(river, money, dim=0)
+    assert cos(river, money, dim=0) < 0.9  # one word, two vectors
+    with pytest.raises(ValueError, match="is not a word of"):
+        M.word_vector("No such word here.", "bank")
+
+
 def test_bertviz_offline_inlines_local_libraries(monkeypatch):
     from utils import bertviz_offline as BV
 

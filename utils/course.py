@@ -53,7 +53,7 @@ LESSONS: list[Lesson] = [
     Lesson(1, 6, "transformer", "The transformer",
            "block, encoder, decoder; trained on the same task as the GRU; O(N^2) measured"),
     Lesson(2, 1, "encoders", "Encoders",
-           "sentence embeddings, semantic search, fine-tuning a classifier"),
+           "sentence vectors, search by meaning, a classifier cross-validated; masked-language pretraining"),
     Lesson(2, 2, "decoders", "Decoders",
            "a small GPT pretrained on Shakespeare; decoding strategies; a KV cache"),
     Lesson(2, 3, "fine_tuning", "Fine-tuning",

@@ -173,15 +173,50 @@ def update(
     return View(png=png, message=" ".join(notes))
 
 
+SENTENCE_TOKENS = 256  # sentence-transformers cuts MiniLM's input here
+
+
 @torch.no_grad()
-def sentence_vectors(sentences: Sequence[str]) -> torch.Tensor:
-    """MiniLM sentence vectors (n, 384): mean of its last layer over the real
-    tokens, then unit length, as sentence-transformers does for this model."""
+def sentence_vectors(sentences: Sequence[str], batch_size: int = 16) -> torch.Tensor:
+    """MiniLM sentence vectors (n, 384): the mean of its last layer over the
+    real tokens (the first 256), then unit length, as the model's own
+    sentence-transformers package does. Sentences are run in batches of
+    similar length, so little of each batch is padding."""
     from utils.assets import load_minilm
 
     tokenizer, model = load_minilm()
-    enc = tokenizer(list(sentences), padding=True, return_tensors="pt")
-    hidden = model(**enc).last_hidden_state  # (n, seq, 384)
-    real = enc["attention_mask"][..., None].float()  # (n, seq, 1)
-    pooled = (hidden * real).sum(1) / real.sum(1)
-    return pooled / pooled.norm(dim=-1, keepdim=True)
+    order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+    out = torch.zeros(len(sentences), model.config.hidden_size)
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        enc = tokenizer(
+            [sentences[i] for i in rows],
+            padding=True,
+            truncation=True,
+            max_length=SENTENCE_TOKENS,
+            return_tensors="pt",
+        )
+        hidden = model(**enc).last_hidden_state  # (b, seq, 384)
+        real = enc["attention_mask"][..., None].float()  # (b, seq, 1)
+        pooled = (hidden * real).sum(1) / real.sum(1)  # (b, 384)
+        out[rows] = pooled / pooled.norm(dim=-1, keepdim=True)
+    return out
+
+
+@torch.no_grad()
+def word_vector(sentence: str, word: str) -> torch.Tensor:
+    """MiniLM's last-layer vector (384,) for `word` inside `sentence`: the
+    mean over the word's pieces, at its first occurrence. The same word gets
+    a different vector in each sentence: the vector carries its context."""
+    from utils.assets import load_minilm
+
+    tokenizer, model = load_minilm()
+    enc = tokenizer(sentence, return_tensors="pt")
+    pieces = tokenizer.tokenize(word)
+    ids = enc["input_ids"][0].tolist()
+    target = tokenizer.convert_tokens_to_ids(pieces)
+    for i in range(len(ids) - len(target) + 1):
+        if ids[i : i + len(target)] == target:
+            hidden = model(**enc).last_hidden_state[0]  # (seq, 384)
+            return hidden[i : i + len(target)].mean(0)
+    raise ValueError(f"{word!r} is not a word of {sentence!r}")

@@ -36,6 +36,27 @@ def draw_heatmap(
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="weight")
 
 
+def draw_similarity(
+    ax: Axes, sim: Any, labels: Sequence[str], title: str = "", vmin: float = 0.0
+) -> None:
+    """A square matrix of cosine similarities, each cell labelled with its
+    value (rounded to 2 decimals), one row and one column per item."""
+    s = torch.as_tensor(sim).detach().float()  # (n, n)
+    im = ax.imshow(s, cmap="viridis", vmin=vmin, vmax=1, aspect="equal")
+    ax.grid(False)
+    n = len(labels)
+    ax.set_xticks(range(n), range(1, n + 1))
+    ax.set_yticks(range(n), [f"{i + 1}. {t}" for i, t in enumerate(labels)])
+    for i in range(n):
+        for j in range(n):
+            v = float(s[i, j])
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9,
+                    color="black" if v > vmin + 0.6 * (1 - vmin) else "white")  # fmt: skip
+    if title:
+        ax.set_title(title)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="cosine")
+
+
 def draw_mask(ax: Axes, mask: torch.Tensor, title: str) -> None:
     """A boolean mask as black (blocked) and white (allowed) squares."""
     ax.imshow(mask.float(), cmap="gray", vmin=0, vmax=1)

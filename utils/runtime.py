@@ -60,10 +60,11 @@ def param_counts(model: torch.nn.Module) -> dict[str, int]:
     return counts
 
 
-def bench_section(title: str) -> str:
+def bench_section(title: str, sub: str = "") -> str:
     """The Markdown of one `## title` section of benchmarks/RESULTS.md (what
     `make bench` measured last on this kind of machine), or a line saying
-    how to make it."""
+    how to make it. `sub`, the start of a `###` heading, keeps that
+    subsection alone."""
     from pathlib import Path
 
     results = Path(__file__).resolve().parents[1] / "benchmarks" / "RESULTS.md"
@@ -72,4 +73,13 @@ def bench_section(title: str) -> str:
     if head not in text:
         return f"*No `{title}` figures yet: run `make bench`.*"
     body = text.split(head, 1)[1].split("\n## ", 1)[0]
+    if sub:
+        parts = [
+            p
+            for p in ("\n" + body).split("\n### ")
+            if p.startswith(sub.removeprefix("### "))
+        ]
+        if not parts:
+            return f"*No `{sub}` figures under `{title}` yet: run `make bench`.*"
+        return "### " + parts[0].rstrip() + "\n"
     return head + body.rstrip() + "\n"

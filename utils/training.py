@@ -190,6 +190,18 @@ def live_bar(n_steps: int, desc: str) -> NotebookBar:
     return notebook_tqdm(total=n_steps, desc=desc, display=False, miniters=every)
 
 
+def show_bar(bar: NotebookBar, text: str, *below: object) -> None:
+    """Display a live bar (and widgets `below` it) with `text` as its plain
+    form: static views (GitHub, nbval) show that line, not a bar frozen at 0 %
+    or its timing text."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    view = widgets.VBox([bar.container, *below])._repr_mimebundle_()
+    view["text/plain"] = text
+    display(view, raw=True)
+
+
 def train(
     step: Callable[[int], float],
     n_steps: int,
@@ -216,18 +228,15 @@ def train(
     image = None
     if live:
         import ipywidgets as widgets
-        from IPython.display import display
 
         bar = live_bar(n_steps, desc)
         image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
-        # The live bar and curve, with a plain-text form that says what they
-        # are: static views (GitHub, nbval) show that line, not a bar frozen
-        # at 0 %, and the summary and the static figure follow at the end.
-        view = widgets.VBox([bar.container, image])._repr_mimebundle_()
-        view["text/plain"] = (
-            f"{desc}: {n_steps:,} training steps (a live bar and loss curve)"
+        # The summary and the static figure follow at the end.
+        show_bar(
+            bar,
+            f"{desc}: {n_steps:,} training steps (a live bar and loss curve)",
+            image,
         )
-        display(view, raw=True)
     else:
         bar = tqdm(total=n_steps, desc=desc, disable=True)
     plot_every = plot_every or max(1, n_steps // 20)
