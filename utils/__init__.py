@@ -28,26 +28,38 @@ Models, built from their parts
                     decoder-only GPT built from the same Block (its options:
                     GPTConfig); 1.6 2.2
     minilm          MiniLM looked inside: captured attention, sentence
-                    vectors; 1.5 1.6, part 2
+                    vectors (checked against sentence-transformers), a
+                    word's vector in context; 1.5 1.6 2.1
+    mlm             masked-language modelling: BERT's masking, a tiny
+                    encoder (part 1's Encoder) on Shakespeare; 2.1
 Training, decoding, measuring
-    training        the one training loop (make_step, train, evaluate); 1.3 1.6
+    training        the one training loop (make_step, train, evaluate) and
+                    its live bar; 1.3 1.6 2.1 2.2
     cache           trained models, keyed by config, seed, data and
                     vocabulary; 1.3 1.6
     decoding        the one decoding loop (greedy is one rule of it); SmolLM2
                     stepped with a KV cache; 1.6 2.2
     sampling        one generate() for greedy, temperature, top-k, top-p
                     and beam search, for our GPT and SmolLM2; 2.2
+    search          search by meaning (MiniLM) and by words (TF-IDF),
+                    hit rates; 2.1
     tasks/translation        the EN->DE task: batches, loss, the registry of
                              translators, translate, trace; 1.3 1.6, benchmarks
     tasks/translation_views  its trace table, alignment and widgets; 1.3 1.6
     tasks/shakespeare        character-level pretraining: the corpus, batches,
-                             the nanoGPT and lesson recipes; 2.2, benchmarks
+                             the nanoGPT and lesson recipes; 2.1 2.2, benchmarks
+    tasks/news               gensim's Lee corpus and queries with known
+                             answers; 2.1, benchmarks
+    tasks/polarity           200 review sentences: majority, frozen and
+                             fine-tuned classifiers, 10-fold CV; 2.1, benchmarks
     bleu            BLEU written out, checked against sacrebleu; 1.1 1.3 1.6
     cost            time per step against sequence length; 1.3 1.6
 Showing
-    plots           heat maps, masks, BLEU bars; 1.3 1.5 1.6
+    plots           heat maps, similarity matrices, masks, BLEU bars; 1.3 1.5
+                    1.6 2.1
     ngram_view      lesson 1's links, phrases and widget; 1.1
     vector_explorer the embedding explorer widget; 1.2
+    search_view     the search box: top 5 by meaning and by words; 2.1
     sampling_view   the sampling widget: each reshaping, drawn; 2.2
     gpt_playground  retrain a small GPT of your design in half a minute; 2.2
     widgets         widgets as thin views over pure update functions; all
