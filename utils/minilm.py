@@ -176,6 +176,13 @@ def update(
 SENTENCE_TOKENS = 256  # sentence-transformers cuts MiniLM's input here
 
 
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """(batch, seq, d) token vectors and their (batch, seq) 0/1 mask ->
+    (batch, d): the mean over the real tokens (padding counts zero)."""
+    real = mask[..., None].float()  # (batch, seq, 1)
+    return (hidden * real).sum(1) / real.sum(1)
+
+
 @torch.no_grad()
 def sentence_vectors(sentences: Sequence[str], batch_size: int = 16) -> torch.Tensor:
     """MiniLM sentence vectors (n, 384): the mean of its last layer over the
@@ -197,8 +204,7 @@ def sentence_vectors(sentences: Sequence[str], batch_size: int = 16) -> torch.Te
             return_tensors="pt",
         )
         hidden = model(**enc).last_hidden_state  # (b, seq, 384)
-        real = enc["attention_mask"][..., None].float()  # (b, seq, 1)
-        pooled = (hidden * real).sum(1) / real.sum(1)  # (b, 384)
+        pooled = mean_pool(hidden, enc["attention_mask"])  # (b, 384)
         out[rows] = pooled / pooled.norm(dim=-1, keepdim=True)
     return out
 

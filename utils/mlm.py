@@ -138,14 +138,13 @@ def fit(model: MaskedLM, c: MLMConfig, live: bool | None = None) -> History:
     """Train `model` for `c.n_steps` steps through the course's loop."""
     from utils.training import make_step, train
 
-    n_steps = c.n_steps
     stream = batches(corpus().train + SHIFT, c, vocab_size(), c.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=c.lr, weight_decay=0.01)
     step = make_step(model, stream, mlm_loss, opt,
                      clip=1.0, schedule=lambda i: c.lr * min(1, (i + 1) / c.warmup)
-                     * (1 - i / n_steps))  # fmt: skip
-    return train(step, n_steps, validate=lambda: valid_loss(model, c),
-                 valid_every=max(1, n_steps // 5), desc="masked LM", live=live,
+                     * (1 - i / c.n_steps))  # fmt: skip
+    return train(step, c.n_steps, validate=lambda: valid_loss(model, c),
+                 valid_every=max(1, c.n_steps // 5), desc="masked LM", live=live,
                  ylabel="loss (nats per hidden character)")  # fmt: skip
 
 

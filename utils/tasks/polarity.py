@@ -142,11 +142,12 @@ class MiniLMClassifier(nn.Module):
         self.head = nn.Linear(encoder.config.hidden_size, len(LABELS))
 
     def forward(self, texts: Sequence[str]) -> torch.Tensor:
+        from utils.minilm import mean_pool
+
         enc = self.tokenizer(list(texts), padding=True, truncation=True,
                              max_length=128, return_tensors="pt")  # fmt: skip
         hidden = self.encoder(**enc).last_hidden_state  # (b, seq, 384)
-        real = enc["attention_mask"][..., None].float()  # (b, seq, 1)
-        return self.head((hidden * real).sum(1) / real.sum(1))  # (b, 2) logits
+        return self.head(mean_pool(hidden, enc["attention_mask"]))  # (b, 2) logits
 
 
 @dataclass(frozen=True)
