@@ -460,29 +460,49 @@ def bench_setup() -> list[str]:
 GPT_SECTION = "Pretraining a small GPT"
 
 
+ABLATION_HEAD = "### Ablation: what each change is worth"
+
+
+def ablation_lines() -> list[str]:
+    """The ablation subsection of lesson 2.2's section (minutes)."""
+    from scripts import bench_gpt as G
+
+    return [
+        ABLATION_HEAD,
+        "",
+        (
+            "The lesson's recipe trained again, then without each of its changes (one at a "
+            "time), then with each speedrun trick it leaves out. Same steps, so the times "
+            "differ too: the last column says how much."
+        ),
+        "",
+        *G.bench_ablation(),
+    ]
+
+
+def replace_ablation() -> None:
+    """Measure the ablation again and rewrite only its subsection."""
+    before, rest = OUT.read_text(encoding="utf-8").split(ABLATION_HEAD, 1)
+    after = rest.split("\n### ", 1)[1]
+    new = "\n".join(ablation_lines())
+    OUT.write_text(before + new + "\n\n### " + after, encoding="utf-8")
+
+
 def gpt_section(ablation: bool = True) -> list[str]:
     """Lesson 2.2's figures (scripts/bench_gpt.py), as one `##` section.
     `ablation=False` keeps the ablation table of RESULTS.md as it is."""
     from scripts import bench_gpt as G
 
-    head = "### Ablation: what each change is worth"
     old = OUT.read_text(encoding="utf-8") if OUT.is_file() else ""
-    if ablation or head not in old:
-        kept = [
-            head,
-            "",
-            (
-                "The lesson's recipe trained again, then without each of its changes (one at a "
-                "time), then with each speedrun trick it leaves out. Same steps, so the times "
-                "differ too: the last column says how much."
-            ),
-            "",
-            *G.bench_ablation(),
-        ]
+    if ablation or ABLATION_HEAD not in old:
+        kept = ablation_lines()
     else:
         kept = [
-            head
-            + old.split(head, 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0].rstrip()
+            ABLATION_HEAD
+            + old.split(ABLATION_HEAD, 1)[1]
+            .split("\n### ", 1)[0]
+            .split("\n## ", 1)[0]
+            .rstrip()
         ]
     return [
         f"## {GPT_SECTION}",
@@ -573,12 +593,16 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["gpt", "gpt-no-ablation", "encoders"],
+        choices=["gpt", "gpt-no-ablation", "gpt-ablation", "encoders"],
         help="measure one section again and rewrite only it in RESULTS.md",
     )
     args = parser.parse_args()
     if args.only == "encoders":
         replace_section(ENCODERS_SECTION, encoders_section())
+        print(f"wrote {OUT.relative_to(REPO)}")
+        return
+    if args.only == "gpt-ablation":
+        replace_ablation()
         print(f"wrote {OUT.relative_to(REPO)}")
         return
     if args.only in ("gpt", "gpt-no-ablation"):

@@ -11,9 +11,12 @@ whatever finished inside a time limit is kept:
 - training: lesson 3's GRUs and lesson 6's transformer, trained at the lessons'
   step counts on the device (model seeds 0, 1, 2: time and BLEU), and on the
   same machine's CPU limited to 2 threads (a laptop) over the first steps;
+- gpt: lesson 2.2's GPT, its CPU recipe and the bigger recipe the notebook
+  selects on CUDA, each trained from scratch on the device and scored on the
+  whole validation split;
 - cost: lesson 6's attention-against-GRU curves on the device;
-- notebooks: the training lessons (3 and 6) executed unchanged from a fresh
-  kernel, each cell timed; every error is recorded, never hidden.
+- notebooks: the training lessons (3, 6 and 2.2) executed unchanged from a
+  fresh kernel, each cell timed; every error is recorded, never hidden.
 
 `render` writes benchmarks/RESULTS_CUDA.md from those files.
 """
@@ -43,9 +46,10 @@ from scripts.bench import (
 NOTEBOOKS = [
     "notebooks/part1_background/03_rnn_seq2seq.ipynb",
     "notebooks/part1_background/06_transformer.ipynb",
+    "notebooks/part2_encoders_decoders/02_decoders.ipynb",
 ]
 PAGE = REPO / "benchmarks" / "RESULTS_CUDA.md"
-PARTS = ("training", "notebooks", "cost", "seeds")
+PARTS = ("training", "gpt", "notebooks", "cost", "seeds")
 # A model asset the GPU machine lacks, and the cells that need what it loads.
 EXPECTED_ERRORS = ("AssetMissingError", "NameError")
 
@@ -94,6 +98,49 @@ def step_rows(device, n: int) -> dict:
     return rows
 
 
+# Lesson 2.2's aim on an H100-class GPU (nats per character, seconds).
+GPT_AIM = (1.25, 120)
+
+
+def gpt_rows(device) -> dict:
+    """Lesson 2.2's CPU recipe and GPU recipe, each trained from scratch on
+    `device` (seed 0) and scored on the whole validation split."""
+    from scripts.bench_gpt import describe, train_fresh
+    from utils.tasks import shakespeare as S
+
+    rows = {}
+    for name in ("lesson", "gpu"):
+        recipe = S.RECIPES[name]
+        run = train_fresh(recipe, device)
+        del run["model"]
+        rows[name] = {"label": recipe.label, "config": describe(recipe), **run}
+    return rows
+
+
+def gpt_table(rows: dict) -> list[str]:
+    loss, seconds = GPT_AIM
+    lines = [
+        "## Pretraining lesson 2.2's GPT on CUDA",
+        "",
+        (
+            "Each recipe trained from scratch on the device (seed 0), then scored on the whole "
+            "validation split (505,728 characters). On CUDA the notebook trains the GPU-size "
+            f"recipe (`shakespeare.lesson_recipe`). Aim: a validation loss of at most {loss} "
+            f"within {seconds // 60} minutes on an H100-class GPU."
+        ),
+        "",
+        "| run | config | validation loss (nats/char) | training (s) | tokens/s | parameters | aim met |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]  # fmt: skip
+    for r in rows.values():
+        met = "yes" if r["valid"] <= loss and r["seconds"] <= seconds else "no"
+        lines.append(
+            f"| {r['label']} | {r['config']} | {r['valid']:.3f} | {r['seconds']:.0f} | "
+            f"{r['tokens_per_s']:,.0f} | {r['params']:,} | {met} |"
+        )
+    return lines + [""]
+
+
 def measure(out: Path, only: list[str], steps: int, budget: float) -> Path:
     import torch
 
@@ -125,6 +172,9 @@ def measure(out: Path, only: list[str], steps: int, budget: float) -> Path:
         if device.type == "cuda":
             data["peak_gpu_mib"] = torch.cuda.max_memory_allocated() / 2**20
         save("training, seed 0")
+    if "gpt" in only and time_left():
+        data["gpt"] = gpt_rows(device)
+        save("lesson 2.2's GPT")
     if "notebooks" in only and time_left():
         with tempfile.TemporaryDirectory(prefix="models-") as cache:
             data["notebooks"] = {}
@@ -268,6 +318,8 @@ def render(cuda: dict, cpu: dict | None) -> str:
                 f"{len(runs)} | " + " | ".join(bleu) + " |"
             )
         lines.append("")
+    if "gpt" in cuda:
+        lines += gpt_table(cuda["gpt"])
     if "notebooks" in cuda:
         lines += [
             "## The training lessons, executed unchanged on CUDA",

@@ -20,10 +20,11 @@ from utils.tasks import shakespeare as S
 from utils.transformer import GPT
 
 
-def train_fresh(recipe: S.GPTRecipe) -> dict:
-    """Train `recipe` from scratch (no model cache); time it; score it."""
+def train_fresh(recipe: S.GPTRecipe, device: torch.device | None = None) -> dict:
+    """Train `recipe` from scratch (no model cache) on `device` (the CPU by
+    default); time it; score it on the whole validation split."""
     seed_everything(recipe.seed)
-    model = S.build_model(recipe)
+    model = S.build_model(recipe).to(device or torch.device("cpu"))
     start = time.perf_counter()
     S.fit(model, recipe, live=False, valid_points=1)
     seconds = time.perf_counter() - start
@@ -43,6 +44,7 @@ def describe(recipe: S.GPTRecipe) -> str:
     options = [{"rope": "rotary"}.get(m.positions, m.positions), m.activation]
     options += [x for x, on in (("QK-norm", m.qk_norm), ("tied", m.tied),
                                 ("zero-init", m.zero_init)) if on]  # fmt: skip
+    options.append("fused attention" if m.fused else "lesson 5's attention")
     return (
         f"{m.n_layers}L {m.n_heads}H w{m.d_model} ctx{m.context}, "
         f"{', '.join(options)}; batch {t.batch_size}, {t.n_steps:,} steps, lr {t.lr:g}"
@@ -64,6 +66,7 @@ ABLATIONS = {
         "train": {"batch_size": 12},
     },
     "lesson, nanoGPT's learning rate 1e-3": {"train": {"lr": 1e-3}},
+    "lesson with lesson 5's attention instead of the fused kernel": {"fused": False},
     "lesson + ReLU²": {"activation": "relu2"},
     "lesson + QK-norm": {"qk_norm": True},
     "lesson + zero-initialised projections": {"zero_init": True},

@@ -41,3 +41,16 @@ def test_steps_table():
     }  # fmt: skip
     page = bc.render(data, None)
     assert "| GRU seq2seq | 60.0 | 12.0 | 5.0x |" in page
+
+
+def test_gpt_table_says_whether_the_aim_is_met():
+    row = {"config": "6L", "tokens_per_s": 1e6, "params": 10_000}
+    rows = {
+        "lesson": {**row, "label": "cpu size", "valid": 1.6, "seconds": 30.0},
+        "gpu": {**row, "label": "gpu size", "valid": 1.24, "seconds": 119.0},
+    }
+    lines = bc.gpt_table(rows)
+    assert "| cpu size | 6L | 1.600 | 30 | 1,000,000 | 10,000 | no |" in lines
+    assert "| gpu size | 6L | 1.240 | 119 | 1,000,000 | 10,000 | yes |" in lines
+    slow = {"gpu": {**rows["gpu"], "seconds": 121.0}}
+    assert bc.gpt_table(slow)[-2].endswith("| no |")

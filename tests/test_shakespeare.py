@@ -57,6 +57,16 @@ def test_schedule_warms_up_then_decays_along_a_cosine():
     assert c.lr_at(1000) == pytest.approx(1e-4)
 
 
+def test_lesson_trains_the_cpu_recipe_on_a_cpu_and_the_bigger_one_on_cuda():
+    assert S.lesson_recipe(torch.device("cpu")) is S.RECIPES["lesson"]
+    gpu = S.lesson_recipe(torch.device("cuda"))  # only a name: no GPU needed
+    assert gpu is S.RECIPES["gpu"]
+    model = S.build_model(gpu)
+    assert sum(p.numel() for p in model.parameters()) == 10_712_148
+    x = torch.zeros(1, gpu.model.context, dtype=torch.long)
+    assert model(x).shape == (1, gpu.model.context, 84)
+
+
 def test_the_baseline_is_nanogpts_cpu_recipe():
     r = S.RECIPES["nanogpt_cpu"]
     m, t = r.model, r.train

@@ -16,6 +16,7 @@ from utils import transformer as T
 from utils.attention import KVCache, MultiHeadAttention, padding_mask, rotate
 from utils.checks import CORRECT, NOT_ATTEMPTED
 from utils.checks import part1_lesson06 as checks
+from utils.sampling import generate
 from utils.tasks import translation
 from utils.text import BOS_ID, EOS_ID, PAD_ID
 from utils.training import make_step
@@ -241,6 +242,7 @@ OPTIONS = [
     {"positions": "learned", "activation": "gelu", "tied": True},
     {"positions": "rope", "activation": "relu2", "qk_norm": True},
     {"positions": "rope", "zero_init": True},
+    {"positions": "rope", "fused": True},
 ]
 
 
@@ -269,6 +271,25 @@ def test_options_change_the_model_as_named():
     assert not hasattr(gpt(positions="rope").embed, "positions")
     learned = gpt(positions="learned").embed.positions
     assert isinstance(learned, torch.nn.Parameter) and learned.shape == (32, 32)
+
+
+def test_fused_attention_gives_our_attentions_outputs_and_tokens():
+    """torch's fused kernel against lesson 5's attention, in the same GPT
+    (the lesson's recipe trains with it, the playground reads weights without
+    it): the same scores, the same cached generation, no weights kept."""
+    ours = gpt(n_layers=2, positions="rope").eval()
+    fused = gpt(n_layers=2, positions="rope", fused=True).eval()
+    fused.load_state_dict(ours.state_dict())
+    ids = torch.tensor([[3, 8, 1, 6, 9, 4, 2, 3, 8, 1]])
+    with torch.no_grad():
+        torch.testing.assert_close(fused(ids), ours(ids), atol=1e-5, rtol=0)
+        h = torch.randn(1, 10, 32)
+        assert fused.blocks[0].attn(h)[1] is None
+        assert ours.blocks[0].attn(h)[1].shape == (1, 2, 10, 10)
+    prompt = [3, 8, 1]
+    assert generate(fused, prompt, 20, temperature=1.0) == generate(
+        ours, prompt, 20, temperature=1.0
+    )
 
 
 def test_rotary_positions_make_scores_depend_on_offsets_only():

@@ -81,12 +81,18 @@ class MultiHeadAttention(nn.Module):
     """
 
     def __init__(
-        self, d_model: int, n_heads: int, rope: bool = False, qk_norm: bool = False
+        self,
+        d_model: int,
+        n_heads: int,
+        rope: bool = False,
+        qk_norm: bool = False,
+        fused: bool = False,
     ) -> None:
         super().__init__()
         assert d_model % n_heads == 0, "d_model must split evenly into heads"
         self.n_heads, self.d_head = n_heads, d_model // n_heads
         self.rope, self.qk_norm = rope, qk_norm  # part 2's options, off by default
+        self.fused = fused  # torch's fused kernel: faster, keeps no weights
         self.q = nn.Linear(d_model, d_model)
         self.kv = nn.Linear(d_model, 2 * d_model)  # keys and values stacked
         self.out = nn.Linear(d_model, d_model)
@@ -97,11 +103,13 @@ class MultiHeadAttention(nn.Module):
         context: torch.Tensor | None = None,  # (batch, n_k, d_model); None: x
         mask: torch.Tensor | None = None,  # (n_q, n_k) or (batch, 1, 1 or n_q, n_k)
         cache: KVCache | None = None,  # self-attention only: earlier keys, values
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(output (batch, n_q, d_model), weights (batch, heads, n_q, n_k)).
 
         With a `cache`, `x` holds only the new positions: their keys and values
-        are appended to the cache, and the queries look at all of them."""
+        are appended to the cache, and the queries look at all of them. With
+        `fused`, torch's kernel computes the same output without ever storing
+        the weights (None)."""
         b, n_q, d = x.shape
         context = x if context is None else context
 
@@ -117,7 +125,10 @@ class MultiHeadAttention(nn.Module):
             q, k = rotate(q, start), rotate(k, start)
         if cache is not None:
             k, v = cache.append(k, v)  # (batch, heads, start + n_q, d_head)
-        out, weights = scaled_dot_product_attention(q, k, v, mask)
+        if self.fused:
+            out, weights = F.scaled_dot_product_attention(q, k, v, attn_mask=mask), None
+        else:
+            out, weights = scaled_dot_product_attention(q, k, v, mask)
         out = out.transpose(1, 2).reshape(b, n_q, d)  # heads side by side again
         return self.out(out), weights
 

@@ -96,6 +96,7 @@ def train_small(config: GPTConfig, seed: int = 0, n_steps: int = N_STEPS) -> Run
     new = generate(model, ids, 120, temperature=0.8, seed=seed)
     text = corpus.vocab.decode(ids + new)[-min(config.context, 20) :]
     captured: list[torch.Tensor] = []
+    model.blocks[-1].attn.fused = False  # the slower path keeps the weights
     hook = model.blocks[-1].attn.register_forward_hook(
         lambda _m, _i, out: captured.append(out[1])
     )

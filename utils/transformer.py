@@ -76,10 +76,13 @@ class Block(nn.Module):
         activation: str = "relu",
         rope: bool = False,
         qk_norm: bool = False,
+        fused: bool = False,
     ):
         super().__init__()
         self.norm1 = nn.LayerNorm(d_model)
-        self.attn = MultiHeadAttention(d_model, n_heads, rope=rope, qk_norm=qk_norm)
+        self.attn = MultiHeadAttention(
+            d_model, n_heads, rope=rope, qk_norm=qk_norm, fused=fused
+        )
         if cross:
             self.norm_x = nn.LayerNorm(d_model)
             self.cross = MultiHeadAttention(d_model, n_heads)
@@ -230,6 +233,7 @@ class GPTConfig(TransformerConfig):
     qk_norm: bool = False  # RMS-normalise queries and keys per head
     tied: bool = False  # the output layer reuses the embedding table
     zero_init: bool = False  # each block's output layers start at zero
+    fused: bool = False  # torch's fused attention kernel (no weights to read)
 
 
 class GPT(nn.Module):
@@ -251,6 +255,7 @@ class GPT(nn.Module):
                 activation=c.activation,
                 rope=rope,
                 qk_norm=c.qk_norm,
+                fused=c.fused,
             )
             for _ in range(c.n_layers)
         )
