@@ -103,6 +103,42 @@ def test_greedy_decode_is_the_argmax_loop(name):
             assert row[end + 1 :] == [PAD_ID] * (len(row) - end - 1)
 
 
+class CountingLM(torch.nn.Module):
+    """A stand-in for a Hugging Face causal LM: the next token is always the
+    last one + 1 (mod 10); its "cache" counts positions; `lengths` records
+    how many tokens each call was fed, `last` the last call's tokens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unused = torch.nn.Parameter(torch.zeros(1))  # CachedLM asks its device
+        self.lengths: list[int] = []
+
+    def forward(self, input_ids, use_cache=False, cache=None):
+        from types import SimpleNamespace
+
+        self.lengths.append(input_ids.shape[1])
+        self.last = input_ids[0].tolist()
+        logits = torch.nn.functional.one_hot((input_ids + 1) % 10, 10).float()
+        held = (cache or 0) + input_ids.shape[1]
+        return SimpleNamespace(logits=logits, cache=held if use_cache else None)
+
+
+@pytest.mark.parametrize(
+    ("use_cache", "lengths"),
+    [(True, [3, 1, 1, 1, 1, 1, 1]), (False, [3, 4, 5, 6, 7, 8, 9])],
+)
+def test_ms_per_token_feeds_one_token_with_the_cache_and_all_without(
+    monkeypatch, use_cache, lengths
+):
+    clock = iter([10.0, 10.03])  # the timer's start and end: 30 ms for 6 tokens
+    monkeypatch.setattr(D.time, "perf_counter", lambda: next(clock))
+    model = CountingLM()
+    ms = D.ms_per_token(model, [0, 1, 2], use_cache=use_cache)
+    assert ms == pytest.approx(5.0)
+    assert model.lengths == lengths  # the prefill, then one call per new token
+    assert model.last == ([8] if use_cache else list(range(9)))  # greedy: 3, 4, ...
+
+
 # --------------------------------------------------------------------------
 # SmolLM2 stepped by hand
 # --------------------------------------------------------------------------

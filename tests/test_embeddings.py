@@ -109,6 +109,43 @@ def test_cosine_on_hand_vectors():
 # --- tokenising Shakespeare -------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("kind", "cmap", "label", "ticks_down"),
+    [
+        ("distance", "viridis_r", "distance (lower = closer)", True),
+        ("cosine", "viridis", "cosine (higher = closer)", False),
+    ],
+)
+def test_draw_closeness_makes_close_pairs_bright_in_both_kinds(
+    kind, cmap, label, ticks_down
+):
+    from matplotlib.figure import Figure
+
+    words = ["cat", "dog", "car"]
+    # Each kind's own sense of close: cat and dog at 0.5 (distance) or 0.9 (cosine).
+    matrix = {
+        "distance": [[0.0, 0.5, 2.0], [0.5, 0.0, 2.0], [2.0, 2.0, 0.0]],
+        "cosine": [[1.0, 0.9, 0.1], [0.9, 1.0, 0.2], [0.1, 0.2, 1.0]],
+    }[kind]
+    fig = Figure()
+    ax = fig.subplots()
+    vec.draw_closeness(ax, np.array(matrix), words, "t", kind)
+    image = ax.images[0]
+    assert image.get_cmap().name == cmap
+    colour = image.cmap(image.norm(np.array(matrix)))  # (3, 3, 4) RGBA
+    bright = image.cmap(1.0 if kind == "cosine" else 0.0)
+    assert np.allclose(colour[0, 0], bright)  # a word with itself: the brightest
+    assert colour[0, 1, :3].sum() > colour[0, 2, :3].sum()  # cat-dog above cat-car
+    bar = fig.axes[1]
+    assert bar.get_ylabel() == label
+    assert bar.yaxis_inverted() == ticks_down  # "closer" at the top in both
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[:3] == [f"{v:.1f}" for v in matrix[0]]
+    assert [t.get_text() for t in ax.get_xticklabels()] == words
+    # Black text on the bright cells, white on the dark ones.
+    assert ax.texts[0].get_color() == "black" and ax.texts[2].get_color() == "white"
+
+
 def test_shakespeare_words_of_a_line_exactly():
     line = "And I in going, madam, weep o'er my father's death anew;"
     assert vec.shakespeare_words(line) == [
@@ -155,6 +192,38 @@ def test_word2vec_is_repeatable_and_matches_the_golden_numbers():
     assert first.wv.index_to_key[:4] == ["the", "sat", "and", "a"]
     golden = [-0.0613, 0.1867, 0.0284, -0.2419]
     assert np.allclose(first.wv["cat"], golden, atol=2e-3)
+
+
+def test_live_word2vec_shows_a_labelled_bar_that_finishes(monkeypatch):
+    # Regression: the saved text of the bar read "word2vec epochs: 0/5", the
+    # bar's plain form frozen when it was first displayed.
+    import IPython.display
+
+    from utils import training
+
+    shown, bars = [], []
+    monkeypatch.setattr(
+        IPython.display, "display", lambda obj, raw=False: shown.append((obj, raw))
+    )
+    show_bar = training.show_bar
+    monkeypatch.setattr(
+        training, "show_bar", lambda bar, *a: (bars.append(bar), show_bar(bar, *a))
+    )
+    trained = vec.train_word2vec(TINY_CORPUS, TINY_CONFIG, live=True)
+    [(view, raw)] = shown
+    assert raw and "application/vnd.jupyter.widget-view+json" in view
+    assert (
+        view["text/plain"] == "word2vec epochs: 5 passes over the corpus (a live bar)"
+    )
+    [bar] = bars
+    left, progress, right = bar.container.children
+    assert (bar.n, progress.value, progress.bar_style) == (5, 5, "success")
+
+    def text(html):  # tqdm writes its spaces as figure spaces
+        return html.value.replace("\u2007", " ").strip()
+
+    assert text(left) == "word2vec epochs: 5/5"
+    assert text(right) == f", loss={trained.losses[-1]:,.0f}"  # no timing text
 
 
 def test_word2vec_seed_changes_the_vectors():
@@ -399,6 +468,84 @@ def test_explorer_draws_cjk_without_warnings():
         warnings.simplefilter("error")
         view = explorer.update("猫, man", "", "tiny")
     assert view.message == "" and view.png.startswith(b"\x89PNG")
+
+
+def clustered_kv():
+    """Three tight clusters of six words, 120 degrees apart on the unit circle:
+    each word's neighbours sit 1.5 degrees from each other, so labels written
+    all to the right of their dots overlap (43 pairs did, before spreading)."""
+    from gensim.models import KeyedVectors
+
+    words, vectors = [], []
+    for name, centre in (("oak", 0.0), ("sea", 120.0), ("sky", 240.0)):
+        for i in range(6):
+            angle = math.radians(centre + 1.5 * i)
+            words.append(f"{name}{i}")
+            vectors.append([math.cos(angle), math.sin(angle)])
+    kv = KeyedVectors(vector_size=2)
+    kv.add_vectors(words, np.array(vectors, dtype=np.float32))
+    return kv
+
+
+def label_boxes(fig, dpi):
+    """Per axes: each label's text and its drawn box (its white box if it has
+    one), in pixels, as the PNG at `dpi` draws them."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig.dpi = dpi
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    return [
+        [
+            (t.get_text(), (t.get_bbox_patch() or t).get_window_extent(renderer))
+            for t in ax.texts
+            if t.get_text()  # the arrows are annotations without text
+        ]
+        for ax in fig.axes
+    ]
+
+
+@pytest.mark.parametrize("dpi", [100, 80])  # as drawn, and as the widget's PNG
+def test_explorer_labels_every_word_once_and_no_labels_overlap(dpi):
+    explorer = vector_explorer.Explorer({"tiny": (clustered_kv(), None)})
+    space = explorer.spaces["tiny"]
+    typed = ["oak0", "sea0", "sky0"]
+    near = space.nearest(
+        np.stack([space.vector(w) for w in typed]), 5, [{w} for w in typed]
+    )
+    triple = ("oak0", "oak1", "sea0")  # oak1 - oak0 + sea0
+    fig = explorer.draw(
+        space, "tiny", dict(zip(typed, near)), triple, space.analogy(*triple)
+    )
+    neighbours, analogy = label_boxes(fig, dpi)
+    assert sorted(t for t, _ in neighbours) == sorted(space.words)  # each once
+    assert [t for t, _ in analogy] == ["oak1", "oak0", "sea0", "sea1", "sea2", "sea3"]
+    for panel in (neighbours, analogy):
+        for i, (a, box_a) in enumerate(panel):
+            for b, box_b in panel[:i]:
+                w = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+                h = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+                assert w <= 0 or h <= 0, f"{a!r} overlaps {b!r} at {dpi} dpi"
+
+
+def test_place_labels_keeps_the_first_label_right_of_its_dot():
+    from matplotlib.figure import Figure
+
+    ax = Figure(dpi=100).subplots()
+    ax.set(xlim=(0, 10), ylim=(0, 10))
+    first, second = vector_explorer.place_labels(
+        ax,
+        [
+            vector_explorer.Label("here", (5, 5), "black", 12),
+            vector_explorer.Label("there", (5, 5), "black", 12),
+        ],
+    )
+    renderer = ax.figure.canvas.get_renderer()  # place_labels gave it an Agg canvas
+    dot_x = ax.transData.transform((5, 5))[0]
+    box1, box2 = first.get_window_extent(renderer), second.get_window_extent(renderer)
+    # 3 points (the dot's radius) + 4 (the gap) = 7 points = 9.72 pixels.
+    assert box1.x0 - dot_x == pytest.approx(7 * 100 / 72, abs=0.01)
+    assert box2.x1 < dot_x  # the same dot: the second label goes to the left
 
 
 def test_space_nearest_excludes_and_breaks_ties_by_frequency(kv):

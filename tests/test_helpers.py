@@ -106,6 +106,15 @@ def test_live_bar_redraws_a_bounded_number_of_times_on_a_slow_machine():
     assert 90 <= len(redraws) <= training.LIVE_REDRAWS + 1
 
 
+def test_live_bar_passes_options_to_tqdm():
+    bar = training.live_bar(3, "toy", bar_format="{desc}: {n_fmt}/{total_fmt} {bar}")
+    bar.update(3)
+    bar.close()  # redraws now (tqdm waits 0.1 s between redraws)
+    text = bar.container.children[0].value.replace("\u2007", " ")  # figure spaces
+    assert text.strip() == "toy: 3/3"  # no rate, no time left
+    assert bar.miniters == 1
+
+
 def test_loss_figure_has_train_and_valid_curves():
     fig = training.loss_figure(History([3.0, 2.0, 1.0], [3], [1.5]))
     ax = fig.axes[0]

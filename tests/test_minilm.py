@@ -19,6 +19,32 @@ def test_minilm_capture_reproduces_model_weights():
     assert torch.all(causal.triu(1) == 0)
 
 
+def test_contrast_is_zero_for_a_head_that_sends_every_token_to_the_key():
+    tokens = ["it", "animal", "street"]
+    weights = torch.tensor([[0.2, 0.7, 0.1], [0.1, 0.7, 0.2], [0.3, 0.7, 0.0]])
+    cap = M.Capture(tokens, torch.zeros(1), torch.zeros(1), weights[None, None])
+    assert M.contrast(cap, "it", "animal").item() == pytest.approx(0.0, abs=1e-7)
+    assert M.contrast(cap, "it", "it").item() == pytest.approx(0.2 - 0.2, abs=1e-7)
+    assert M.contrast(cap, "it", "street").item() == pytest.approx(0.1 - 0.1)
+
+
+def test_no_minilm_head_moves_it_from_animal_to_street():
+    """Lesson 5's finding: "tired" -> "wide" drops layer 3 head 1's contrast
+    on "animal" from 0.55 to 0.17, but no head's contrast on "street" reaches
+    0.15."""
+    tired = M.capture(M.MINILM_SENTENCE)
+    wide = M.capture(M.MINILM_SENTENCE.replace("tired", "wide"))
+    rows = M.switching_heads(tired, wide)
+    best = rows[0]
+    assert (best["layer"], best["head"]) == (3, 1)
+    assert best["animal 1"] == pytest.approx(0.55, abs=0.01)
+    assert best["animal 2"] == pytest.approx(0.17, abs=0.01)
+    assert max(M.contrast(wide, "it", "street").max().item(), 0) < 0.15
+    assert [r["switch"] for r in rows] == sorted(
+        (r["switch"] for r in rows), reverse=True
+    )
+
+
 def test_top_heads_ranked():
     rows = M.top_heads(M.capture(M.MINILM_SENTENCE), "it", ["animal", "street"], top=5)
     assert len(rows) == 5
@@ -73,6 +99,24 @@ def test_head_weights_unscaled_is_scaled_by_sqrt_d():
     want = torch.softmax(q @ k.T, dim=-1)  # no division by sqrt(32)
     got = M.head_weights(cap, 1, 4, scale=False)
     torch.testing.assert_close(got, want, atol=1e-5, rtol=0)
+
+
+def test_token_vectors_are_rescaled_embedding_rows_without_positions():
+    from utils.assets import load_minilm
+
+    tokenizer, model = load_minilm()
+    x = M.token_vectors("the dog bites the man")  # [CLS] the dog bites the man [SEP]
+    inner = M.token_vectors("the dog bites the man", special_tokens=False)
+    assert x.shape == (7, 384) and inner.shape == (5, 384)
+    assert torch.equal(x[1:-1], inner)  # each row on its own: the ends change nothing
+    assert torch.equal(inner[0], inner[3])  # "the" twice: no position, same vector
+    torch.testing.assert_close(x.mean(-1), torch.zeros(7), atol=1e-6, rtol=0)
+    torch.testing.assert_close(x.std(-1), torch.ones(7), atol=1e-5, rtol=0)
+    row = model.embeddings.word_embeddings.weight[
+        tokenizer.convert_tokens_to_ids("dog")
+    ]
+    want = ((row - row.mean()) / row.std()).detach()
+    torch.testing.assert_close(inner[1], want, atol=1e-6, rtol=0)
 
 
 def test_sentence_vectors_are_unit_mean_pooled_and_ignore_padding():

@@ -55,6 +55,8 @@ Training, decoding, measuring
     bleu            BLEU written out, checked against sacrebleu; 1.1 1.3 1.6
     cost            time per step against sequence length; 1.3 1.6
 Showing
+    diagrams        the architectures drawn: RNN seq2seq, queries, keys and
+                    values, the block, the encoder-decoder; 1.3 1.5 1.6
     plots           heat maps, similarity matrices, masks, BLEU bars; 1.3 1.5
                     1.6 2.1
     ngram_view      lesson 1's links, phrases and widget; 1.1

@@ -137,6 +137,26 @@ def greedy_lm(model: Any, ids: Sequence[int], n_new: int) -> list[int]:
     return new[0].tolist()
 
 
+@torch.no_grad()
+def ms_per_token(
+    model: Any, ids: Sequence[int], use_cache: bool, n_new: int = 6
+) -> float:
+    """Milliseconds per new token of greedy decoding after the prompt `ids`:
+    with the cache (`CachedLM.step` feeds one token) or without it (each step
+    reruns the whole text so far). The prefill is not timed."""
+    seq, lm = list(ids), CachedLM(model)
+    logits = lm.start(seq)
+    start = time.perf_counter()
+    for _ in range(n_new):
+        seq.append(int(logits.argmax()))
+        if use_cache:
+            logits = lm.step(seq[-1])
+        else:
+            x = torch.tensor([seq], device=lm.device)  # (1, len(seq))
+            logits = model(input_ids=x, use_cache=False).logits[0, -1]
+    return (time.perf_counter() - start) / n_new * 1e3
+
+
 def shown(text: str) -> str:
     """A token's text made visible: spaces as ␣, newlines as ⏎, and ▯ for a
     piece of a character that is split over several byte-level tokens (an

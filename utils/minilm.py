@@ -3,7 +3,8 @@
 One sentence through the real pretrained encoder, with its per-head queries
 and keys captured by forward hooks, so that lesson 5's explorer widget can
 recompute a head's weights with and without the sqrt(d) scaling and a causal
-mask; and MiniLM's sentence vectors (mean pooling, as its package intends).
+mask; its rescaled token embeddings, the input of lesson 5's attention by
+hand; and MiniLM's sentence vectors (mean pooling, as its package intends).
 """
 
 from __future__ import annotations
@@ -114,6 +115,41 @@ def top_heads(cap: Capture, query: str, keys: list[str], top: int = 8) -> list[d
     return rows[:top]
 
 
+def contrast(cap: Capture, query: str, key: str) -> torch.Tensor:
+    """(layers, heads): the weight from `query` to `key`, minus the mean weight
+    the other tokens give `key`. A head that sends every token to "animal"
+    scores about 0; one that sends "it" there in particular scores high."""
+    qi, ki = cap.tokens.index(query), cap.tokens.index(key)
+    w = cap.attentions[..., ki]  # (layers, heads, seq): each query's weight on key
+    others = torch.cat([w[..., :qi], w[..., qi + 1 :]], dim=-1)
+    return w[..., qi] - others.mean(-1)
+
+
+def switching_heads(
+    first: Capture,
+    second: Capture,
+    query: str = "it",
+    keys: tuple[str, str] = ("animal", "street"),
+    top: int = 5,
+) -> list[dict]:
+    """Heads ranked by how far `query` moves from keys[0] (in `first`) to
+    keys[1] (in `second`): the drop of its contrast to keys[0] plus the rise
+    of its contrast to keys[1]. Each row has the four contrasts."""
+    a, b = keys
+    c = {
+        (a, 1): contrast(first, query, a), (a, 2): contrast(second, query, a),
+        (b, 1): contrast(first, query, b), (b, 2): contrast(second, query, b),
+    }  # fmt: skip
+    switch = (c[a, 1] - c[a, 2]) + (c[b, 2] - c[b, 1])  # (layers, heads)
+    rows = []
+    for i in switch.flatten().argsort(descending=True)[:top].tolist():
+        layer, head = divmod(i, switch.shape[1])
+        row = {"layer": layer, "head": head, "switch": switch[layer, head].item()}
+        row.update({f"{k} {n}": v[layer, head].item() for (k, n), v in c.items()})
+        rows.append(row)
+    return rows
+
+
 # --- the explorer widget ----------------------------------------------------------
 
 
@@ -171,6 +207,20 @@ def update(
         warnings.simplefilter("ignore", UserWarning)
         png = figure_png(fig, tight=False)
     return View(png=png, message=" ".join(notes))
+
+
+@torch.no_grad()
+def token_vectors(text: str, special_tokens: bool = True) -> torch.Tensor:
+    """MiniLM's word embeddings of `text`'s tokens (seq, 384), each row
+    rescaled to mean 0 and standard deviation 1, with no position vectors:
+    the inputs X of lesson 5's attention by hand. `special_tokens=False`
+    leaves out [CLS] and [SEP]."""
+    from utils.assets import load_minilm
+
+    tokenizer, model = load_minilm()
+    enc = tokenizer(text, add_special_tokens=special_tokens, return_tensors="pt")
+    x = model.embeddings.word_embeddings(enc["input_ids"][0])  # (seq, 384)
+    return (x - x.mean(-1, keepdim=True)) / x.std(-1, keepdim=True)
 
 
 SENTENCE_TOKENS = 256  # sentence-transformers cuts MiniLM's input here

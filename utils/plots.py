@@ -1,6 +1,6 @@
-"""Pictures that several lessons draw: attention weights as a heat map, masks,
-and BLEU by sentence length. Each draws on a given matplotlib Axes, so a
-lesson lays out its own figure.
+"""Pictures that several lessons draw: attention weights as a heat map or, for
+one query, as bars; masks, and BLEU by sentence length. Each draws on a given
+matplotlib Axes, so a lesson lays out its own figure.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import torch
+
+from utils.style import PALETTE
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,6 +36,34 @@ def draw_heatmap(
     if title:
         ax.set_title(title)
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="weight")
+
+
+def draw_weight_bars(
+    ax: Axes,
+    weights: Any,  # (n_keys,), sums to 1
+    labels: Sequence[str],
+    title: str = "",
+    xlabel: str = "attention weight",
+) -> None:
+    """One query's attention weights as horizontal bars, one per key, in the
+    keys' order from the top, each with its value; a dotted line marks the
+    uniform weight 1/n. Repeated labels (two "the"s) get a bar each."""
+    w = torch.as_tensor(weights).detach().float().tolist()
+    rows = range(len(w))
+    ax.barh(rows, w, color=PALETTE["blue"])
+    uniform = f"uniform (1/{len(w)})"
+    ax.axvline(1 / len(w), color="grey", ls=":", zorder=0.5, label=uniform)
+    white = {"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.5}
+    for row, value in zip(rows, w):
+        ax.text(value, row, f" {value:.2f}", va="center", fontsize=12, bbox=white)
+    ax.set_yticks(rows, labels)
+    ax.invert_yaxis()  # the first key at the top, as in the sentence
+    ax.set_xlim(0, max(w) * 1.18)  # room for the values
+    ax.set_xlabel(xlabel)
+    ax.grid(False, axis="y")
+    ax.legend(loc="upper right")
+    if title:
+        ax.set_title(title)
 
 
 def draw_similarity(

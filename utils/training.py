@@ -17,7 +17,7 @@ import io
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import matplotlib.pyplot as plt
 import torch
@@ -181,13 +181,16 @@ def _in_notebook() -> bool:
 LIVE_REDRAWS = 100
 
 
-def live_bar(n_steps: int, desc: str) -> NotebookBar:
+def live_bar(n_steps: int, desc: str, **options: Any) -> NotebookBar:
     """A notebook progress bar (not yet displayed) for `n_steps` steps that
-    redraws every `n_steps // LIVE_REDRAWS` steps at most."""
+    redraws every `n_steps // LIVE_REDRAWS` steps at most. `options` go to
+    tqdm (e.g. a `bar_format` without timing text)."""
     from tqdm.notebook import tqdm as notebook_tqdm
 
     every = max(1, n_steps // LIVE_REDRAWS)
-    return notebook_tqdm(total=n_steps, desc=desc, display=False, miniters=every)
+    return notebook_tqdm(
+        total=n_steps, desc=desc, display=False, miniters=every, **options
+    )
 
 
 def show_bar(bar: NotebookBar, text: str, *below: object) -> None:

@@ -6,7 +6,8 @@ numbers. One-hot and ordinal codes know nothing about meaning; word2vec,
 trained here live on Shakespeare, puts words used alike close together, and
 cosines measure "close". What is here, in the lesson's order:
 
-- one-hot and ordinal codes, distances and cosines between them;
+- one-hot and ordinal codes, distances and cosines between them, and one
+  picture for both (`draw_closeness`: close pairs are bright in either);
 - the Shakespeare corpus as tokenised sentences (`shakespeare_words`,
   `split_sentences`);
 - a word2vec training wrapper (gensim) that gives the same vectors on every run;
@@ -86,6 +87,38 @@ def cosine_matrix(x: np.ndarray) -> np.ndarray:
     return unit @ unit.T
 
 
+# How to read each kind of matrix: its colour map (close pairs are bright, yellow,
+# in both) and its colour bar's label.
+CLOSENESS = {
+    "distance": ("viridis_r", "distance (lower = closer)"),
+    "cosine": ("viridis", "cosine (higher = closer)"),
+}
+
+
+def draw_closeness(
+    ax: Axes, matrix: np.ndarray, words: Sequence[str], title: str, kind: str
+) -> None:
+    """A (n, n) matrix of distances or cosines (`kind`) between `words`, each
+    cell labelled with its value. Close pairs are bright in both kinds, and
+    the colour bar has "closer" at its top: 0 for distances, 1 for cosines."""
+    cmap, label = CLOSENESS[kind]
+    m = np.asarray(matrix, dtype=float)
+    lo, hi = (0.0, max(m.max(), 1e-9)) if kind == "distance" else (min(m.min(), 0), 1)
+    im = ax.imshow(m, cmap=cmap, vmin=lo, vmax=hi)
+    for (i, j), value in np.ndenumerate(m):
+        close = (value - lo) / (hi - lo)
+        close = 1 - close if kind == "distance" else close  # 1: the brightest
+        ax.text(j, i, f"{value:.1f}", ha="center", va="center",
+                color="black" if close > 0.6 else "white")  # fmt: skip
+    ax.set_xticks(range(len(words)), words, rotation=45)
+    ax.set_yticks(range(len(words)), words)
+    ax.set_title(title)
+    ax.grid(False)
+    bar = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=label)
+    if kind == "distance":
+        bar.ax.invert_yaxis()  # 0, the closest, at the top
+
+
 # --- The Shakespeare corpus: sentences and tokens ------------------------------------
 
 STAGE_DIRECTION = re.compile(r"\[[^\]]*\]")  # [Exit.], [Enter BERTRAM, ...]
@@ -153,6 +186,9 @@ class Word2VecConfig:
     seed: int = 0
 
 
+EPOCH_BAR = "{desc}: {n_fmt}/{total_fmt} {bar} {postfix}"  # no timing text
+
+
 @dataclass
 class Trained:
     """A trained word2vec model, its loss per epoch and the training time."""
@@ -176,19 +212,23 @@ def train_word2vec(
     """Train word2vec with gensim, repeatably: one worker thread, a fixed seed, a
     fixed number of epochs and a process-independent hash.
 
-    `live=True` shows a progress bar of epochs with the latest loss (no timing
-    text). The loss is the sum of word2vec's losses over one epoch.
+    `live=True` shows a notebook progress bar of epochs with the latest loss (no
+    timing text); static views (GitHub, nbval) show a line of text in its
+    place, not the bar frozen at 0/20 (`utils.training.show_bar`). The loss is
+    the sum of word2vec's losses over one epoch.
     """
     from gensim.models import Word2Vec
     from gensim.models.callbacks import CallbackAny2Vec
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
-    bar = tqdm(
-        total=config.epochs,
-        desc="word2vec epochs",
-        disable=not live,
-        bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {postfix}",
-    )
+    desc = "word2vec epochs"
+    if live:
+        from utils.training import live_bar, show_bar
+
+        bar = live_bar(config.epochs, desc, bar_format=EPOCH_BAR)
+        show_bar(bar, f"{desc}: {config.epochs} passes over the corpus (a live bar)")
+    else:
+        bar = tqdm(total=config.epochs, desc=desc, disable=True)
 
     class EpochLoss(CallbackAny2Vec):
         """Records the loss of each epoch. gensim keeps a running total in 32-bit
