@@ -28,6 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
 
 REPO = Path(__file__).resolve().parents[1]
 SPREAD = REPO / "benchmarks" / "claims_spread.json"
@@ -422,5 +426,121 @@ PART2_CLAIMS: list[Claim] = [
     Claim(L21, "does not beat a linear model on the frozen vectors",
           ("cv/frozen/mean", "cv/finetune/mean", "cv/frozen/sd"),
           lambda m: m["cv/finetune/mean"] <= m["cv/frozen/mean"]),
+]
+# fmt: on
+
+
+# --------------------------------------------------------------------------
+# Part 2, lesson 2.2: the pretrained GPT, its decoding, and the bench's race
+# --------------------------------------------------------------------------
+
+L22, SHEET2 = "02_decoders", "part2_run_sheet"
+GPT_PROMPT = "ROMEO:\n"
+# The rules lesson 2.2 compares on GPT_PROMPT, 120 new characters each.
+RULES = {
+    "greedy": {},
+    "T = 0.8": {"temperature": 0.8},
+    "T = 0.8, top-k 10": {"temperature": 0.8, "top_k": 10},
+    "T = 1.0, top-p 0.9": {"temperature": 1.0, "top_p": 0.9},
+    "beam search, 4 beams": {"beams": 4},
+}
+SAMPLED = ("T = 0.8", "T = 0.8, top-k 10", "T = 1.0, top-p 0.9")
+PRETRAIN_ROW = re.compile(
+    r"^\| (nanoGPT's CPU recipe|the lesson's recipe|lesson[^|]*?)(?: \(our GPT\))? \|"
+    r" [^|]+ \| ([\d.]+) \|"
+)
+
+
+def loops(text: str) -> bool:
+    """True if some three-word phrase comes three times or more: a loop."""
+    words = text.split()
+    phrases = list(zip(words, words[1:], words[2:]))
+    return any(phrases.count(p) >= 3 for p in set(phrases))
+
+
+def repetition(text: str) -> float:
+    """The share of word pairs that repeat an earlier pair (0: none)."""
+    words = text.split()
+    pairs = list(pairwise(words))
+    return 1 - len(set(pairs)) / len(pairs) if pairs else 0.0
+
+
+def _decoding(texts: dict[str, str]) -> Metrics:
+    return {
+        "gpt/greedy_loops": float(loops(texts["greedy"])),
+        "gpt/beam_repetition": repetition(texts["beam search, 4 beams"]),
+        "gpt/sampled_loops": float(sum(loops(texts[r]) for r in SAMPLED)),
+        "gpt/sampled_repetition": max(repetition(texts[r]) for r in SAMPLED),
+        **{f"gpt/text/{r}": t for r, t in texts.items()},
+    }
+
+
+def gpt_metrics(model, valid: torch.Tensor | None = None) -> Metrics:
+    """The validation loss (on `valid`, by default the whole split), and which
+    of the lesson's five decoding rules loop, from a trained (or broken) GPT."""
+    from utils.sampling import generate
+    from utils.tasks.shakespeare import corpus, valid_loss
+
+    vocab = corpus().vocab
+    prompt = vocab.encode(GPT_PROMPT)
+    texts = {r: vocab.decode(generate(model, prompt, 120, **how)) for r, how in RULES.items()}  # fmt: skip
+    return {"gpt/valid_loss": valid_loss(model, valid), **_decoding(texts)}
+
+
+def gpt_from_notebook(path: Path = PART2 / f"{L22}.ipynb") -> Metrics:
+    """The same figures, from the committed lesson's printed outputs."""
+    texts = _outputs(path)
+    loss = float(_after(texts, "validation loss:").split()[0])
+    shown = next(t for src, t in texts if "for name, how in" in src)
+    parts = re.split(r"^--- (.+)$", shown, flags=re.MULTILINE)[1:]
+    samples = dict(zip(parts[::2], parts[1::2], strict=True))
+    assert set(samples) == set(RULES), sorted(samples)
+    return {"gpt/valid_loss": loss, **_decoding(samples)}
+
+
+def pretraining_metrics(results: Path = REPO / "benchmarks" / "RESULTS.md") -> Metrics:
+    """Validation losses of `make bench`'s pretraining race (`gpt/bench/<run>`)
+    and its ablation (`gpt/ablation/<run>`), and the measured time ratio of the
+    lesson's recipe to the baseline."""
+    text = results.read_text(encoding="utf-8")
+    section = text.split("## Pretraining a small GPT")[1].split("\n## ")[0]
+    race, rest = section.split("### Ablation")
+    ablation = rest.split("\n### ")[0]
+    out: Metrics = {}
+    for key, part in (("bench", race), ("ablation", ablation)):
+        for line in part.splitlines():
+            if m := PRETRAIN_ROW.match(line):
+                out[f"gpt/{key}/{m.group(1)}"] = float(m.group(2))
+    ratio = re.search(r"take ([\d.]+) times as long as the baseline", race)
+    out["gpt/bench/time_ratio"] = float(ratio.group(1))
+    return out
+
+
+def _removed(m: Metrics) -> list[float]:
+    """The ablation's losses without each of the lesson's changes."""
+    return [v for k, v in m.items() if k.startswith("gpt/ablation/lesson, ")]
+
+
+BASELINE, LESSON = "gpt/bench/nanoGPT's CPU recipe", "gpt/bench/the lesson's recipe"
+ABLATED = "gpt/ablation/the lesson's recipe"
+# fmt: off
+PART2_CLAIMS += [
+    Claim(SHEET2, "the held-out loss lands at about 1.70, the target", ("gpt/valid_loss",),
+          lambda m: 1.65 <= m["gpt/valid_loss"] <= 1.75),
+    Claim(L22, "greedy soon falls into a loop", ("gpt/greedy_loops",),
+          lambda m: m["gpt/greedy_loops"] == 1),
+    Claim(L22, "beam search repeats itself more than any sampled text",
+          ("gpt/beam_repetition", "gpt/sampled_repetition"),
+          lambda m: m["gpt/beam_repetition"] > m["gpt/sampled_repetition"]),
+    Claim(L22, "Sampling trades a little likelihood for variety", ("gpt/sampled_loops",),
+          lambda m: m["gpt/sampled_loops"] == 0),
+    Claim(L22, "a validation loss of at most 1.70 in no more time than the baseline",
+          (LESSON, "gpt/bench/time_ratio"),
+          lambda m: m[LESSON] <= 1.70 and m["gpt/bench/time_ratio"] <= 1),
+    Claim(L22, "train it further in less time than nanoGPT's CPU recipe",
+          (BASELINE, LESSON, "gpt/bench/time_ratio"),
+          lambda m: m[LESSON] < m[BASELINE] and m["gpt/bench/time_ratio"] <= 1),
+    Claim(L22, "changes three things that the bench found worth their time", (ABLATED,),
+          lambda m: len(_removed(m)) == 3 and min(_removed(m)) > m[ABLATED]),
 ]
 # fmt: on

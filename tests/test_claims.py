@@ -171,8 +171,9 @@ def _numbers(text: str) -> set[str]:
 
 
 def trained_and_strict_numbers() -> tuple[set[str], set[str]]:
-    """The decimals printed by cells with trained outputs, and those printed
-    by compared cells anywhere in the course (those may be quoted)."""
+    """The decimals printed by cells with trained outputs (less those written
+    in the cell's own code, like a temperature), and those printed by compared
+    cells anywhere in the course (those may be quoted)."""
     from tests.test_notebooks import NOTEBOOKS as ALL
     from tests.test_notebooks import listed_cells
 
@@ -190,7 +191,7 @@ def trained_and_strict_numbers() -> tuple[set[str], set[str]]:
             )  # fmt: skip
             kind = kinds.get((path.stem, cell["id"]))
             if kind == "trained":
-                trained |= _numbers(text)
+                trained |= _numbers(text) - _numbers("".join(cell["source"]))
             elif kind is None:
                 strict |= _numbers(text)
     return trained, strict
@@ -217,6 +218,8 @@ def test_claims_hold_on_notebooks_committed_from_other_cpus():
 
 
 def _part2_prose(where: str) -> str:
+    if where.endswith("run_sheet"):
+        return _prose(where)
     nb = json.loads((claims.PART2 / f"{where}.ipynb").read_text(encoding="utf-8"))
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")  # fmt: skip
     return " ".join(text.split())
@@ -227,8 +230,17 @@ def test_every_part2_claim_is_quoted_from_its_lesson(claim):
     assert " ".join(claim.says.split()) in _part2_prose(claim.where), claim.says
 
 
+def _committed_part2() -> dict:
+    return {
+        **claims.mlm_from_notebook(),
+        **claims.classifier_metrics(),
+        **claims.gpt_from_notebook(),
+        **claims.pretraining_metrics(),
+    }
+
+
 def test_part2_claims_hold_on_the_committed_notebook_and_the_bench():
-    metrics = {**claims.mlm_from_notebook(), **claims.classifier_metrics()}
+    metrics = _committed_part2()
     assert all(c.applies(metrics) for c in claims.PART2_CLAIMS)
     assert failures(metrics, claims.PART2_CLAIMS) == []
 
@@ -256,9 +268,14 @@ def test_part2_claims_fail_on_an_untrained_model_and_a_reversed_table():
     assert failures(flat, claims.PART2_CLAIMS)
 
 
-def test_lesson_2_1_prose_quotes_no_trained_number():
+@pytest.mark.parametrize("where", [claims.L21, claims.L22, claims.SHEET2])
+def test_part2_prose_quotes_no_trained_number(where):
+    """Except in the statements that PART2_CLAIMS quote and check."""
     trained, strict = trained_and_strict_numbers()
-    quoted = (_numbers(_part2_prose(claims.L21)) & trained) - strict
+    checked = {
+        n for c in claims.PART2_CLAIMS if c.where == where for n in _numbers(c.says)
+    }
+    quoted = (_numbers(_part2_prose(where)) & trained) - strict - checked
     assert quoted == set(), sorted(quoted)
 
 
@@ -270,3 +287,66 @@ def test_part2_mlm_bound_sits_four_standard_deviations_below_the_runs():
     claim = next(c for c in claims.PART2_CLAIMS if "mlm/top3_rate" in c.needs)
     assert claim.holds({"mlm/top3_rate": bound + 0.1})
     assert not claim.holds({"mlm/top3_rate": bound})
+
+
+# --- part 2, lesson 2.2 -------------------------------------------------------
+
+
+def _gpt_runs() -> list[dict]:
+    return json.loads(claims.SPREAD_PART2.read_text(encoding="utf-8"))["gpt_runs"]
+
+
+def test_gpt_claims_hold_on_every_recorded_run():
+    runs = _gpt_runs()
+    assert len(runs) >= 5
+    assert any("COMPATIBLE" in r["label"] for r in runs)
+    for run in runs:
+        m = run["metrics"]
+        assert sum(c.applies(m) for c in claims.PART2_CLAIMS) == 4, run["label"]
+        assert failures(m, claims.PART2_CLAIMS) == [], run["label"]
+
+
+def test_gpt_loss_band_sits_four_standard_deviations_from_the_runs():
+    losses = [r["metrics"]["gpt/valid_loss"] for r in _gpt_runs()]
+    low, high = 1.65, 1.75  # PART2_CLAIMS: "about 1.70"
+    mean, sd = statistics.mean(losses), statistics.stdev(losses)
+    assert min(mean - low, high - mean) >= 4 * sd, losses
+    claim = next(c for c in claims.PART2_CLAIMS if c.needs == ("gpt/valid_loss",))
+    assert claim.holds({"gpt/valid_loss": low}) and claim.holds(
+        {"gpt/valid_loss": high}
+    )
+    assert not claim.holds({"gpt/valid_loss": high + 0.01})
+
+
+def test_repetition_is_the_share_of_repeated_word_pairs():
+    assert claims.repetition("a b a b a b") == pytest.approx(1 - 2 / 5)
+    assert claims.repetition("to be or not to be") == pytest.approx(1 - 4 / 5)
+    assert claims.repetition("one") == 0.0
+
+
+def test_loops_finds_a_three_word_phrase_said_three_times():
+    assert claims.loops("the stand the stand the stand the")
+    assert claims.loops("that that that that that")
+    assert not claims.loops("the stand the stand, and then the king")
+    assert not claims.loops("")
+
+
+def test_gpt_claims_fail_on_an_untrained_model_and_a_reversed_bench():
+    import torch
+
+    from utils.tasks import shakespeare as S
+
+    torch.manual_seed(0)
+    untrained = S.build_model(S.RECIPES["lesson"]).eval()
+    broken = claims.gpt_metrics(untrained, S.valid_sample())
+    assert len(failures(broken, claims.PART2_CLAIMS)) >= 2  # loss, greedy's loop
+    committed = _committed_part2()
+    looping = {**committed, "gpt/sampled_loops": 1.0}
+    assert failures(looping, claims.PART2_CLAIMS)
+    varied = {**committed, "gpt/beam_repetition": 0.0}
+    assert failures(varied, claims.PART2_CLAIMS)
+    slower = {**committed, "gpt/bench/time_ratio": 1.05}
+    worse = {**committed, claims.LESSON: committed[claims.BASELINE] + 0.01}
+    useless = {**committed, "gpt/ablation/lesson, nanoGPT's learning rate 1e-3": 1.6}
+    for table in (slower, worse, useless):
+        assert failures(table, claims.PART2_CLAIMS), table
