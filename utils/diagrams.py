@@ -1,8 +1,8 @@
 """Architecture diagrams, drawn with matplotlib: the RNN encoder-decoder
 (lesson 3), queries, keys and values (lesson 5), the transformer block and the
 encoder-decoder transformer (lesson 6). One idea per figure, sized for a
-1280x720 projector; each function returns a Figure outside pyplot, so a
-notebook shows it once, as the cell's value.
+1280x720 projector; each function returns a pyplot Figure, so a notebook
+shows it with `plt.show()` like any other figure.
 
 Every canvas measures in inches from its bottom-left corner, so a box's size
 on the slide is its size in the code.
@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
+import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
@@ -27,7 +28,7 @@ Point = tuple[float, float]
 
 def _canvas(width: float, height: float) -> tuple[Figure, Axes]:
     """A blank figure of width x height inches, its axes in inches too."""
-    fig = Figure(figsize=(width, height))
+    fig = plt.figure(figsize=(width, height))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set(xlim=(0, width), ylim=(0, height))
     ax.set_axis_off()
