@@ -538,6 +538,7 @@ def gpt_section(ablation: bool = True) -> list[str]:
 
 
 ENCODERS_SECTION = "Encoders at work"
+RACE_SECTION = "The race at equal training time"
 
 
 def encoders_section() -> list[str]:
@@ -593,10 +594,16 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["gpt", "gpt-no-ablation", "gpt-ablation", "encoders"],
+        choices=["gpt", "gpt-no-ablation", "gpt-ablation", "encoders", "race"],
         help="measure one section again and rewrite only it in RESULTS.md",
     )
     args = parser.parse_args()
+    if args.only == "race":
+        from scripts import bench_race
+
+        replace_section(RACE_SECTION, bench_race.section(bench_race.measure()))
+        print(f"wrote {OUT.relative_to(REPO)}")
+        return
     if args.only == "encoders":
         replace_section(ENCODERS_SECTION, encoders_section())
         print(f"wrote {OUT.relative_to(REPO)}")

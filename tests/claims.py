@@ -49,6 +49,10 @@ WORD_FOR_WORD = (
     ("sie", "she"),
     ("Kuchen", "cake"),
 )
+# The verb parts German moves to the end of ALIGNED's translation ("ruft ...
+# an", "... den Kuchen kauft"), and the English verb each translates.
+VERBS = (("an", "calls"), ("kauft", "buys"))
+COLOURS = ("rot", "gelb", "blau", "grün", "schwarz", "weiß", "grau", "braun")
 POOLED = (
     "The man buys the cake.",
     "The woman buys the cake.",
@@ -78,15 +82,15 @@ def trained(model: str, seed: int | None = None):
     return net, vocabs, history
 
 
-def model_metrics(model: str, net, vocabs, history) -> Metrics:
-    """The figures a lesson prints about one trained model, keyed "model/what"."""
+def model_metrics(model: str, net, vocabs, history, seed: int | None = None) -> Metrics:
+    """The figures a lesson prints about one trained model, keyed "model/what"
+    (`seed`: the one it was trained with, None for the lesson's)."""
     import torch
 
     from utils.bleu import bleu_by_bucket, corpus_bleu
     from utils.data.grammar import make_splits
     from utils.data.phrasebook import DECK_EXAMPLE
-    from utils.rnn import encoder_states
-    from utils.tasks.translation import teacher_forcing_gap, trace_decode, translate
+    from utils.tasks.translation import teacher_forcing_gap, translate
     from utils.transformer import cosine_matrix, sentence_vector
 
     test = make_splits().test
@@ -107,13 +111,10 @@ def model_metrics(model: str, net, vocabs, history) -> Metrics:
         gap = teacher_forcing_gap(net, *vocabs, make_splits().valid)
         out.update({"gru/told": gap["told"], "gru/alone": gap["alone"]})
     if model == "attn":
-        src_vocab, tgt_vocab = vocabs
-        words, _ = encoder_states(net, src_vocab, ALIGNED)
-        steps = trace_decode(net, src_vocab, tgt_vocab, ALIGNED)
-        looks = {s.chosen: words[max(range(len(words)), key=s.attention.__getitem__)]
-                 for s in steps}  # fmt: skip
+        looks = looks_at(net, vocabs, ALIGNED)
         out["attn/word_for_word"] = sum(looks.get(de) == en for de, en in WORD_FOR_WORD)
     if model == "transformer":
+        out.update(transformer_metrics(net, vocabs, seed))
         with torch.no_grad():
             vectors = torch.stack([sentence_vector(net, vocabs[0], s) for s in POOLED])
         sim = cosine_matrix(vectors)
@@ -123,6 +124,66 @@ def model_metrics(model: str, net, vocabs, history) -> Metrics:
         out["transformer/cos_book_max"] = float(sim[3, :3].max())
         out["transformer/cos_book_min"] = float(sim[3, :3].min())
     return out
+
+
+def looks_at(net, vocabs, sentence: str) -> dict[str, str]:
+    """For each German word written, the English word it attends to most
+    (the GRU's attention; the transformer's last block, heads averaged)."""
+    from utils.tasks.translation import trace_decode
+
+    src_vocab, tgt_vocab = vocabs
+    words = [src_vocab.itos[i] for i in src_vocab.encode(sentence)]
+    steps = trace_decode(net, src_vocab, tgt_vocab, sentence)
+    return {s.chosen: words[max(range(len(words)), key=s.attention.__getitem__)]
+            for s in steps}  # fmt: skip
+
+
+def transformer_metrics(net, vocabs, seed: int | None = None) -> Metrics:
+    """Lesson 6's figures of the trained transformer beyond BLEU: where its
+    cross-attention looks, how far its tables moved from their random start
+    (the same seed, rebuilt), what its output layer puts next to "rote", and
+    its BLEU on the phrasebook's real sentences."""
+    import torch
+    from torch.nn.functional import cosine_similarity
+
+    from utils.bleu import corpus_bleu
+    from utils.data.phrasebook import load_phrasebook
+    from utils.runtime import seed_everything
+    from utils.tasks.translation import RECIPES, build_model, translate
+    from utils.transformer import nearest_words
+
+    recipe = RECIPES[RECIPE["transformer"]]
+    seed_everything(recipe.seed if seed is None else seed)
+    start = dict(build_model(recipe, *vocabs).named_parameters())
+    now = dict(net.named_parameters())
+
+    def still(name: str) -> float:  # median cosine of a table's rows, start vs now
+        a, b = start[name].detach(), now[name].detach().cpu()
+        return float(cosine_similarity(a, b, dim=-1)[4:].median())
+
+    looks = looks_at(net, vocabs, ALIGNED)
+    book = load_phrasebook()
+    with torch.no_grad():
+        hyps = translate(net, *vocabs, [p.en for p in book])
+    near = [w for w, _ in nearest_words(now["decoder.out.weight"], vocabs[1], "rote")]
+    return {
+        "transformer/word_for_word": sum(
+            looks.get(de) == en for de, en in WORD_FOR_WORD
+        ),
+        "transformer/verbs_at_the_end": sum(looks.get(de) == en for de, en in VERBS),
+        "transformer/embed_still": min(
+            still("encoder.embed.embed.weight"), still("decoder.embed.embed.weight")
+        ),
+        "transformer/out_still": still("decoder.out.weight"),
+        "transformer/verbs_by_kauft": sum(
+            w.islower() and w.endswith("t")
+            for w, _ in nearest_words(now["decoder.out.weight"], vocabs[1], "kauft")
+        ),
+        "transformer/colours_by_rote": sum(
+            w.startswith(COLOURS) and w != "weißt" for w in near
+        ),
+        "transformer/phrasebook_bleu": corpus_bleu(hyps, [p.de for p in book]).score,
+    }
 
 
 def phrase_table_metrics() -> Metrics:
@@ -143,7 +204,7 @@ def measure(seed: int | None = None) -> Metrics:
     """Every figure the claims need, for the three models trained with `seed`."""
     out = phrase_table_metrics()
     for model in MODELS:
-        out.update(model_metrics(model, *trained(model, seed)))
+        out.update(model_metrics(model, *trained(model, seed), seed=seed))
     return out
 
 
@@ -316,6 +377,19 @@ CLAIMS: list[Claim] = [
     Claim(L6, "still well above 0 (at least 0.2)", ("transformer/cos_book_min",),
           lambda m: m["transformer/cos_book_min"] >= 0.2),
     # The presenter's run sheet.
+    Claim(L6, "the median row keeps a cosine above 0.9 with its random start",
+          ("transformer/embed_still",), lambda m: m["transformer/embed_still"] > 0.9),
+    Claim(L6, "The output layer moved far more (median cosine below 0.7)",
+          ("transformer/out_still",), lambda m: m["transformer/out_still"] < 0.7),
+    Claim(L6, "at least 3 of the five nearest rows of *rote* are colours",
+          ("transformer/colours_by_rote",), lambda m: m["transformer/colours_by_rote"] >= 3),
+    Claim(L6, "most of those of *kauft* are verbs ending in -t",
+          ("transformer/verbs_by_kauft",), lambda m: m["transformer/verbs_by_kauft"] >= 3),
+    Claim(L6, "The transformer stays below 10 BLEU here too",
+          ("transformer/phrasebook_bleu",), lambda m: m["transformer/phrasebook_bleu"] < 10),
+    Claim(L6, 'the transformer\'s attention goes back to "calls" and to "buys"',
+          ("transformer/verbs_at_the_end",),
+          lambda m: m["transformer/verbs_at_the_end"] == len(VERBS)),
     Claim(SHEET, "| 49.4 | below 40 | 45 to 70 | above 78 |",
           tuple(_b(x, "all") for x in ("phrase",) + MODELS),
           lambda m: round(m[_b("phrase", "all")], 1) == 49.4
@@ -342,6 +416,104 @@ def failures(metrics: Metrics, claims: list[Claim] | None = None) -> list[str]:
 def recorded_runs(path: Path = SPREAD) -> list[dict]:
     """The runs of `scripts/measure_claims.py`: {"label", "seed", "metrics"}."""
     return json.loads(path.read_text(encoding="utf-8"))["runs"]
+
+
+# --------------------------------------------------------------------------
+# Lesson 6: the race at equal time and the little-data race (the bench's
+# recorded runs, benchmarks/race.json, like the part 2 bench claims)
+# --------------------------------------------------------------------------
+
+RACE = REPO / "benchmarks" / "race.json"
+RACE_MODELS = {"gru_seq2seq": "gru", "gru_attention_seq2seq": "attn",
+               "transformer_seq2seq": "transformer"}  # fmt: skip
+
+
+def race_metrics(path: Path = RACE) -> Metrics:
+    """Per model and bucket, the lowest and highest BLEU over the race's seeds
+    ("race/attn/all/min"), the same for the little-data runs
+    ("small/500/attn/all/min"), their means ("race/attn/all/mean"), and milliseconds per word ("ms/attn/120")."""
+    result = json.loads(path.read_text(encoding="utf-8"))
+    out: Metrics = {}
+    sums: dict[str, list[float]] = {}
+    for part, runs in (("race", result["race"]), ("small", result["small"])):
+        for r in runs:
+            where = part if part == "race" else f"small/{r['pairs']}"
+            for bucket, value in r["bleu"].items():
+                key = f"{where}/{RACE_MODELS[r['name']]}/{bucket}"
+                out[f"{key}/min"] = min(out.get(f"{key}/min", value), value)
+                out[f"{key}/max"] = max(out.get(f"{key}/max", value), value)
+                sums[key] = sums.get(key, []) + [value]
+    out.update({f"{key}/mean": sum(v) / len(v) for key, v in sums.items()})
+    for name, row in result.get("ms_per_word", {}).items():
+        out.update({f"ms/{RACE_MODELS[name]}/{n}": v for n, v in row.items()})
+    return out
+
+
+def _r(where: str, model: str, stat: str, bucket: str = "all") -> str:
+    return f"{where}/{model}/{bucket}/{stat}"
+
+
+# fmt: off
+RACE_CLAIMS = [
+    Claim(L6, "their means are within 5 BLEU points of each other overall",
+          (_r("race", "attn", "mean"), _r("race", "transformer", "mean")),
+          lambda m: abs(m[_r("race", "attn", "mean")] - m[_r("race", "transformer", "mean")]) < 5),
+    Claim(L6, "the GRU's best seed beats the transformer's best, and its worst falls "
+              "below the transformer's worst",
+          tuple(_r("race", k, s) for k in ("attn", "transformer") for s in ("min", "max")),
+          lambda m: m[_r("race", "attn", "max")] > m[_r("race", "transformer", "max")]
+          and m[_r("race", "attn", "min")] < m[_r("race", "transformer", "min")]),
+    Claim(L6, "The plain GRU stays below 40 whatever the time", (_r("race", "gru", "max"),),
+          lambda m: m[_r("race", "gru", "max")] < 40),
+    Claim(L6, "with 500 pairs both models are useless (below 15 BLEU)",
+          (_r("small/500", "attn", "max"), _r("small/500", "transformer", "max")),
+          lambda m: max(m[_r("small/500", k, "max")] for k in ("attn", "transformer")) < 15),
+    Claim(L6, "with 2,000 the transformer is a few points ahead",
+          (_r("small/2000", "attn", "mean"), _r("small/2000", "transformer", "mean")),
+          lambda m: 0 < m[_r("small/2000", "transformer", "mean")]
+          - m[_r("small/2000", "attn", "mean")] < 8),
+]
+# fmt: on
+
+
+# --------------------------------------------------------------------------
+# Lesson 5: MiniLM's heads (a pretrained model: nothing trains here, but the
+# finding is stated as a claim, so a change of model or method must keep it)
+# --------------------------------------------------------------------------
+
+L5 = "05_attention"
+
+
+def head_contrast_metrics(
+    first: str | None = None, second: str | None = None
+) -> Metrics:
+    """The head contrast of lesson 5: which head moves "it" most from
+    "animal" ("tired") to "street" ("wide"), by how much more than the next
+    one, and the largest contrast on "street" in the "wide" sentence."""
+    from utils.minilm import MINILM_SENTENCE, capture, contrast, switching_heads
+
+    first = first or MINILM_SENTENCE
+    second = second or MINILM_SENTENCE.replace("tired", "wide")
+    a, b = capture(first), capture(second)
+    rows = switching_heads(a, b)
+    return {
+        "minilm/top_head": f"{rows[0]['layer']},{rows[0]['head']}",
+        "minilm/top_margin": rows[0]["switch"] - rows[1]["switch"],
+        "minilm/animal_drop": rows[0]["animal 1"] - rows[0]["animal 2"],
+        "minilm/street_max": float(contrast(b, "it", "street").max()),
+    }
+
+
+# fmt: off
+HEAD_CLAIMS = [
+    Claim(L5, "Only **layer 3, head 1** reacts",
+          ("minilm/top_head", "minilm/top_margin", "minilm/animal_drop"),
+          lambda m: m["minilm/top_head"] == "3,1" and m["minilm/top_margin"] > 0.15
+          and m["minilm/animal_drop"] > 0.3),
+    Claim(L5, 'no head\'s contrast on "street" reaches 0.15', ("minilm/street_max",),
+          lambda m: m["minilm/street_max"] < 0.15),
+]
+# fmt: on
 
 
 # --------------------------------------------------------------------------

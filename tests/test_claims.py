@@ -350,3 +350,46 @@ def test_gpt_claims_fail_on_an_untrained_model_and_a_reversed_bench():
     useless = {**committed, "gpt/ablation/lesson, nanoGPT's learning rate 1e-3": 1.6}
     for table in (slower, worse, useless):
         assert failures(table, claims.PART2_CLAIMS), table
+
+
+# --- lesson 5: the head contrast (MiniLM, pretrained) --------------------------
+
+
+@pytest.mark.parametrize("claim", claims.HEAD_CLAIMS, ids=lambda c: c.says[:40])
+def test_head_contrast_claims_are_quoted_from_lesson_5(claim):
+    assert " ".join(claim.says.split()) in _prose(claim.where), claim.says
+
+
+def test_head_contrast_claims_hold_and_fail_on_the_wrong_pair():
+    """They hold on MiniLM here. Swapped sentences ("wide" first) fail the
+    first claim: no head then moves "it" that way; a "street" contrast of
+    0.15 fails the second."""
+    from utils.minilm import MINILM_SENTENCE
+
+    assert failures(claims.head_contrast_metrics(), claims.HEAD_CLAIMS) == []
+    wide = MINILM_SENTENCE.replace("tired", "wide")
+    swapped = claims.head_contrast_metrics(wide, MINILM_SENTENCE)
+    assert not claims.HEAD_CLAIMS[0].holds(swapped)
+    assert not claims.HEAD_CLAIMS[1].holds({"minilm/street_max": 0.15})
+
+
+# --- lesson 6: the race at equal time and on little data (race.json) ----------
+
+
+@pytest.mark.parametrize("claim", claims.RACE_CLAIMS, ids=lambda c: c.says[:40])
+def test_race_claims_are_quoted_from_lesson_6(claim):
+    assert " ".join(claim.says.split()) in _prose(claim.where), claim.says
+
+
+def test_race_claims_hold_on_the_bench_and_fail_on_a_changed_one(tmp_path):
+    """They hold on the recorded race; a race where the attention GRU's runs
+    all score 10 points more, or the plain GRU 20 more, fails them."""
+    assert failures(claims.race_metrics(), claims.RACE_CLAIMS) == []
+    result = json.loads(claims.RACE.read_text(encoding="utf-8"))
+    for runs in (result["race"], result["small"]):
+        for r in runs:
+            if r["name"] != "transformer_seq2seq":
+                r["bleu"] = {b: v + (10 if "attention" in r["name"] else 20) for b, v in r["bleu"].items()}  # fmt: skip
+    changed = tmp_path / "race.json"
+    changed.write_text(json.dumps(result), encoding="utf-8")
+    assert len(failures(claims.race_metrics(changed), claims.RACE_CLAIMS)) == 5

@@ -180,6 +180,36 @@ def test_greedy_loop_matches_generate(smol, prompt):
     assert D.greedy_lm(model, ids, 24) == reference
 
 
+@pytest.mark.parametrize("forced", ["", " a matter"])
+def test_constrained_greedy_matches_generate_with_bad_words(smol, forced):
+    tokenizer, model = smol
+    ids = prompt_ids(tokenizer, "The best programming language for beginners is")
+    banned = tokenizer(" Python")["input_ids"] + tokenizer(" JavaScript")["input_ids"]
+    forced_ids = tokenizer(forced)["input_ids"] if forced else []
+    x = torch.tensor([ids + forced_ids])
+    with torch.no_grad():
+        out = model.generate(
+            x,
+            attention_mask=torch.ones_like(x),
+            max_new_tokens=8,
+            min_new_tokens=8,
+            do_sample=False,
+            bad_words_ids=[[i] for i in banned],
+        )
+    reference = out[0, x.shape[1] :].tolist()
+    got = D.constrained_greedy_lm(model, ids, 8, banned=banned, forced=forced_ids)
+    assert got == forced_ids + reference
+    assert not set(banned) & set(got)
+    if not forced:  # the ban changes the answer: unconstrained, it is " Python"
+        assert D.greedy_lm(model, ids, 1) == banned[:1] != got[:1]
+
+
+def test_constrained_greedy_rejects_ids_outside_the_vocabulary(smol):
+    tokenizer, model = smol
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        D.constrained_greedy_lm(model, [1, 2], 3, banned=[len(tokenizer) + 5])
+
+
 def test_stepper_greedy_path_matches_generate(smol):
     tokenizer, model = smol
     stepper = D.Stepper(tokenizer, model)

@@ -5,6 +5,7 @@ language model that train, attention's cost, and the lesson's exercise checks.""
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import torch
@@ -61,17 +62,28 @@ def test_padding_is_ignored():
     torch.testing.assert_close(a, b, rtol=0, atol=1e-5)
 
 
-def test_step_gives_the_teacher_forced_logits():
+def test_step_gives_the_teacher_forced_logits_and_cross_attention():
     """begin(src) -> step(prev): one word at a time, the same logits as
-    forward() at each position (no attention weights to show)."""
+    forward() at each position, and the last block's cross-attention from
+    that position, averaged over heads: rows of weights that sum to 1 over
+    the real source words and put nothing on <pad>."""
     model = tiny()
+    caught = []
+    hook = model.decoder.blocks[-1].cross.register_forward_hook(
+        lambda m, i, out: caught.append(out[1])
+    )
     with torch.no_grad():
         want = model(SRC, TGT)
+    hook.remove()
+    cross = caught[0].mean(1)  # (batch, tgt_len, src_len)
+    with torch.no_grad():
         step = model.begin(SRC)
         for t in range(TGT.shape[1]):
             logits, weights = step(TGT[:, t])
-            assert weights is None
             torch.testing.assert_close(logits, want[:, t], atol=1e-5, rtol=0)
+            torch.testing.assert_close(weights, cross[:, t], atol=1e-6, rtol=0)
+            torch.testing.assert_close(weights.sum(-1), torch.ones(2))
+            assert weights[1, 3] == 0  # the second sentence's <pad>
 
 
 def test_golden_logits_and_decode():
@@ -226,11 +238,81 @@ def test_check_block_params():
     assert wrong.startswith("not yet") and "Hint" in wrong
 
 
-def test_check_attention_bytes():
-    assert checks.check_attention_bytes(solution.attention_bytes) == CORRECT
-    assert checks.check_attention_bytes(None) == NOT_ATTEMPTED
-    wrong = checks.check_attention_bytes(lambda n, h, layers: n * n * h * layers)
+def test_check_longest_sequence():
+    assert checks.check_longest_sequence(solution.longest_sequence) == CORRECT
+    assert checks.check_longest_sequence(None) == NOT_ATTEMPTED
+    assert checks.check_longest_sequence(lambda m, h, layers: None) == NOT_ATTEMPTED
+    # float square roots, unrounded: not a whole number of tokens
+    wrong = checks.check_longest_sequence(
+        lambda m, h, layers: (m / (4 * h * layers)) ** 0.5
+    )
     assert wrong.startswith("not yet") and "Hint" in wrong
+    # one too many: rounds up instead of down
+    too_many = checks.check_longest_sequence(
+        lambda m, h, layers: solution.longest_sequence(m, h, layers) + 1
+    )
+    assert too_many.startswith("not yet")
+    # BERT-base in 24 GiB: the answer the exercise asks for, by hand
+    assert solution.longest_sequence(24 * 2**30, 12, 12) == 6_688
+
+
+def _no_positions(seed: int) -> T.Transformer:
+    net = _sized(seed)
+    net.encoder.embed.kind = net.decoder.embed.kind = "none"
+    return net
+
+
+def _sized(seed: int) -> T.Transformer:
+    """A tiny untrained transformer with the course's vocabularies."""
+    src_vocab, tgt_vocab = translation.vocabularies()
+    torch.manual_seed(seed)
+    config = T.TransformerConfig(d_model=16, n_heads=2, d_ff=32, n_layers=1)
+    return T.Transformer(len(src_vocab), len(tgt_vocab), config).eval()
+
+
+@pytest.mark.parametrize(
+    "losses, prediction, verdict",
+    [
+        ((1.0, 2.0), "higher", CORRECT),
+        ((1.0, 2.0), "lower", "not yet"),
+        ((1.0, 1.03), "about the same", CORRECT),
+        ((1.0, 1.03), "higher", "not yet"),
+        ((2.0, 1.0), "lower", CORRECT),
+    ],
+)
+def test_check_positions_compares_the_prediction_with_the_measurement(
+    monkeypatch, losses, prediction, verdict
+):
+    measured = iter(losses)
+    monkeypatch.setattr(checks, "_valid_loss", lambda model: next(measured))
+    got = checks.check_positions(prediction, _sized(0), _no_positions(0))
+    assert got.startswith(verdict), got
+
+
+def test_check_positions_measures_the_models_it_is_given(capsys):
+    """The check computes the two losses itself: an untrained model scores
+    about ln(vocabulary size), whatever the learner claims."""
+    assert checks.check_positions(None, None, None) == NOT_ATTEMPTED
+    got = checks.check_positions("higher", _sized(0), _no_positions(0))
+    printed = capsys.readouterr().out
+    losses = [
+        float(x)
+        for x in re.findall(r"(\d+\.\d+) nats with positions, (\d+\.\d+)", printed)[0]
+    ]
+    assert all(
+        abs(v - math.log(len(translation.vocabularies()[1].itos))) < 0.5 for v in losses
+    ), printed
+    assert (
+        got == CORRECT
+        if losses[1] - losses[0] > checks.SAME
+        else got.startswith("not yet")
+    )
+    # the wrong models, or an unknown prediction: a hint, not a traceback
+    assert checks.check_positions("higher", _sized(0), _sized(1)).startswith("not yet")
+    assert checks.check_positions("higher", "a", 3).startswith("not yet")
+    assert checks.check_positions("worse", _sized(0), _no_positions(0)).startswith(
+        "not yet"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -326,3 +408,20 @@ def test_a_full_context_is_refused_with_a_message():
         model(torch.zeros(1, 32, dtype=torch.long), caches)
         with pytest.raises(ValueError, match="at most 32"):
             model(torch.zeros(1, 1, dtype=torch.long), caches)
+
+
+def test_nearest_words_ranks_rows_by_cosine():
+    """Rows built so that "b" points the way "a" does (twice as long), "c"
+    half-way and "d" the other way: the order is b, c, d; specials and the
+    word itself never come back."""
+    from utils.text import Vocab
+
+    vocab = Vocab(["a", "b", "c", "d"])
+    table = torch.zeros(len(vocab.itos), 2)
+    table[:4] = torch.tensor([1.0, 0.0])  # the 4 specials: just like "a"
+    rows = {"a": [1.0, 0.0], "b": [2.0, 0.0], "c": [1.0, 1.0], "d": [-1.0, 0.1]}
+    for w, v in rows.items():
+        table[vocab.stoi[w]] = torch.tensor(v)
+    got = T.nearest_words(table, vocab, "a", k=3)
+    assert [w for w, _ in got] == ["b", "c", "d"]
+    assert [s for _, s in got] == [1.0, round(2**-0.5, 2), round(-1 / 1.01**0.5, 2)]

@@ -5,6 +5,7 @@ widgets (translate your own sentence, the decoding stepper) with their one
 input validator."""
 
 import itertools
+import json
 import random
 
 import pytest
@@ -376,3 +377,46 @@ def test_stepper_is_a_pure_function():
     first = update("The man buys the cake.", 2, "3rd")
     update("the cake", 1, "2nd")
     assert update("The man buys the cake.", 2, "3rd") == first
+
+
+def test_race_rows_give_mean_and_sd_over_seeds_and_one_seed_alone(tmp_path, capsys):
+    """The race table: mean ± sd over the seeds of each model, only the runs
+    with the asked number of pairs, a bare mean for one seed, and a clear
+    message naming the bench command when the file is missing."""
+    from utils.tasks import translation_views as views
+
+    def run(name, seed, pairs, all_):
+        return {"name": name, "seed": seed, "steps": 10, "pairs": pairs,
+                "valid_loss": 1.0, "bleu": {"all": all_}}  # fmt: skip
+
+    runs = [run("gru_seq2seq", 0, 9, 10.0), run("gru_seq2seq", 1, 9, 20.0),
+            run("transformer_seq2seq", 0, 9, 30.0), run("transformer_seq2seq", 0, 5, 1.0)]  # fmt: skip
+    rows = views.race_rows(runs, pairs=9)
+    assert list(rows) == ["GRU", "transformer"]
+    assert rows["GRU"]["mean"]["all"] == 15.0
+    assert rows["GRU"]["sd"]["all"] == pytest.approx(50**0.5)
+    assert views.mean_sd(rows["GRU"], "all") == "15.0 ± 7.1"
+    assert views.mean_sd(rows["transformer"], "all") == "30.0"  # one seed: no sd
+    path = tmp_path / "race.json"
+    path.write_text(json.dumps({"race": runs, "small": [], "ms_per_step": {}}))
+    views.show_race(path=path)
+    assert "15.0 ± 7.1" in capsys.readouterr().out
+    views.show_race(path=tmp_path / "missing.json")
+    assert "python scripts/bench.py --only race" in capsys.readouterr().out
+
+
+def test_equal_time_steps_fill_the_transformers_time():
+    """The race's step counts: each model as many steps as fit in the time of
+    the transformer's 1,200, rounded to 50."""
+    from scripts.bench_race import equal_time_steps
+
+    ms = {
+        "gru_seq2seq": 100.0,
+        "gru_attention_seq2seq": 150.0,
+        "transformer_seq2seq": 90.0,
+    }
+    assert equal_time_steps(ms) == {
+        "gru_seq2seq": 1100,  # 108 s / 100 ms = 1,080
+        "gru_attention_seq2seq": 700,  # 720
+        "transformer_seq2seq": 1200,
+    }

@@ -37,8 +37,9 @@ Training, decoding, measuring
                     its live bar; 1.3 1.6 2.1 2.2
     cache           trained models, keyed by config, seed, data and
                     vocabulary; 1.3 1.6
-    decoding        the one decoding loop (greedy is one rule of it); SmolLM2
-                    stepped with a KV cache; 1.6 2.2
+    decoding        the one decoding loop (greedy is one rule of it, banned
+                    and forced tokens another); SmolLM2 stepped with a KV
+                    cache; 1.4 1.6 2.2
     sampling        one generate() for greedy, temperature, top-k, top-p
                     and beam search, for our GPT and SmolLM2; 2.2
     search          search by meaning (MiniLM) and by words (TF-IDF),

@@ -137,6 +137,37 @@ def greedy_lm(model: Any, ids: Sequence[int], n_new: int) -> list[int]:
     return new[0].tolist()
 
 
+def constrained_greedy_lm(
+    model: Any,
+    ids: Sequence[int],
+    n_new: int,
+    banned: Sequence[int] = (),
+    forced: Sequence[int] = (),
+) -> list[int]:
+    """`greedy_lm`, steered two ways (lesson 4's "forcing tokens"): the
+    `forced` ids are written first, whatever the model prefers (they join the
+    prompt, as if the model had picked them), and the `banned` ids are never
+    picked (their logits are set to -inf at every step, which is what
+    `generate(..., bad_words_ids=[[i] for i in banned])` does). Returns the
+    forced ids followed by the `n_new` ids the model chose."""
+    vocab = model.get_input_embeddings().num_embeddings
+    outside = [i for i in [*banned, *forced] if not 0 <= int(i) < vocab]
+    if outside:
+        raise ValueError(
+            f"token ids {outside} are not in the vocabulary (0..{vocab - 1})"
+        )
+    lm = CachedLM(model)
+    first = lm.start([*ids, *forced])[None]  # (1, vocab)
+    mask = torch.zeros(first.shape[-1], device=first.device)  # (vocab,)
+    mask[list(banned)] = float("-inf")
+
+    def step(prev: torch.Tensor) -> torch.Tensor:  # (1,) -> (1, vocab)
+        return lm.step(int(prev[0]))[None]
+
+    new = decode(first, step, n_new, lambda logits: (logits + mask).argmax(-1))
+    return [*forced, *new[0].tolist()]
+
+
 @torch.no_grad()
 def ms_per_token(
     model: Any, ids: Sequence[int], use_cache: bool, n_new: int = 6

@@ -30,7 +30,7 @@ from utils.attention import (
     sinusoidal_positions,
 )
 from utils.decoding import Step
-from utils.text import PAD_ID, Vocab
+from utils.text import PAD_ID, SPECIALS, Vocab
 
 MAX_POSITIONS = 128  # longest sentence (in tokens) the position table covers
 
@@ -208,15 +208,24 @@ class Transformer(nn.Module):
 
     def begin(self, src: torch.Tensor) -> Step:
         """Read the source once; return step(prev) for decoding a word at a
-        time. (No key/value cache: each step reruns the decoder on the whole
-        prefix, simple and fine for 30 words.)"""
+        time: (next-word logits, the last block's cross-attention from the new
+        position, averaged over heads: where it looked in the source). No
+        key/value cache: each step reruns the decoder on the whole prefix,
+        simple and fine for 30 words."""
         memory, mask = self.encode(src)
         prefix = src.new_zeros(src.shape[0], 0)  # (batch, 0): nothing written yet
+        last = self.decoder.blocks[-1].cross
 
-        def step(prev: torch.Tensor) -> tuple[torch.Tensor, None]:
+        def step(prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
             nonlocal prefix
             prefix = torch.cat([prefix, prev[:, None]], dim=1)  # (batch, t)
-            return self.decoder(prefix, memory, mask)[:, -1], None
+            seen = []  # the weights (batch, heads, t, src_len), caught on the way
+            hook = last.register_forward_hook(lambda m, i, out: seen.append(out[1]))
+            try:
+                logits = self.decoder(prefix, memory, mask)[:, -1]  # (batch, vocab)
+            finally:
+                hook.remove()
+            return logits, seen[0][:, :, -1].mean(1)  # (batch, src_len)
 
         return step
 
@@ -337,3 +346,18 @@ def cosine_matrix(vectors: torch.Tensor) -> torch.Tensor:
     """(n, n) cosine similarities between the rows of `vectors`."""
     unit = vectors / vectors.norm(dim=-1, keepdim=True)
     return unit @ unit.T
+
+
+def nearest_words(
+    table: torch.Tensor, vocab: Vocab, word: str, k: int = 5
+) -> list[tuple[str, float]]:
+    """The k words whose rows of `table` (vocab_size, d) are closest by cosine
+    to `word`'s row (specials and the word itself left out): what a learned
+    table puts together."""
+    unit = table.detach().float()
+    unit = unit / unit.norm(dim=-1, keepdim=True)  # (vocab_size, d)
+    i = vocab.stoi[word]
+    sims = unit @ unit[i]  # (vocab_size,)
+    sims[: len(SPECIALS)] = sims[i] = -2.0  # below any cosine
+    best = sims.topk(k)
+    return [(vocab.itos[j], round(float(s), 2)) for s, j in zip(*best)]

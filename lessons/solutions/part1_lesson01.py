@@ -12,7 +12,8 @@ from collections import Counter
 
 def clipped_unigram_precision(hyp: list[str], ref: list[str]) -> float:
     """Exercise 1: each hypothesis word counts at most as often as the
-    reference has it; divide by the hypothesis length.
+    reference has it; divide by the hypothesis length. An empty hypothesis
+    has nothing to match: 0.0 (and no division by zero).
 
     ["der"] * 4 against "der Mann sieht der Hund": "der" counts twice, 2/4.
     """

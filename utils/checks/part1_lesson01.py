@@ -11,6 +11,7 @@ runs grow-diag-final by hand on one sentence pair. The answers are in
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -38,26 +39,52 @@ _PRECISION_CASES = [
     (["der", "Mann", "kauft", "Kuchen"], ["heute", "kauft", "der", "Mann", "Kuchen"]),
     (["Kuchen", "Kuchen"], ["Kuchen"]),
     (["ein", "Hund"], ["die", "Katze"]),
+    ([], ["der", "Mann"]),  # an empty output has nothing to match: 0.0
 ]
 
 
 def check_clipped_precision(fn: Callable[[list[str], list[str]], float] | None) -> str:
     """Exercise 1: `fn(hyp_tokens, ref_tokens)` must return the clipped unigram
-    precision (a fraction between 0 and 1)."""
+    precision (a fraction between 0 and 1), and 0.0 for an empty hypothesis."""
     fn = stub_to_none(fn, ["der"], ["der"])
 
     def is_right(f: Callable[[list[str], list[str]], float]) -> bool:
-        return all(
-            math.isclose(float(f(list(h), list(r))), _clipped_unigram_precision(h, r))
-            for h, r in _PRECISION_CASES
-        )
+        # In order: a wrong answer on a sentence is reported before a crash on [].
+        return all(_gives(f(list(h), list(r)), h, r) for h, r in _PRECISION_CASES)
 
     hint = (
         "count each hypothesis word at most as often as it appears in the "
         "reference (Counter and min help), then divide by the hypothesis length; "
         '["der"] * 4 against "der Mann sieht der Hund" gives 2/4 = 0.5.'
     )
+    if callable(fn) and _right_but_on_empty(fn):
+        hint = (
+            "right on every output with words. Now the empty output: [] against "
+            "any reference has nothing to match, so return 0.0 (check for it "
+            "before dividing by the length)."
+        )
     return check("Exercise 1 (clipped unigram precision)", fn, is_right, hint)
+
+
+def _gives(value: object, hyp: Sequence[str], ref: Sequence[str]) -> bool:
+    """True if `value` is a number equal to the clipped precision of hyp."""
+    return isinstance(value, numbers.Real) and math.isclose(
+        float(value), _clipped_unigram_precision(hyp, ref)
+    )
+
+
+def _right_but_on_empty(f: Callable[[list[str], list[str]], float]) -> bool:
+    """True if f is right on every case with words, and wrong (or crashes) on
+    the empty output; never raises."""
+    try:
+        if not all(_gives(f(list(h), list(r)), h, r) for h, r in _PRECISION_CASES if h):
+            return False
+    except Exception:  # noqa: BLE001 -- a check never raises
+        return False
+    try:
+        return not _gives(f([], ["der", "Mann"]), [], ["der", "Mann"])
+    except Exception:  # noqa: BLE001 -- a crash on [] is what the hint is for
+        return True
 
 
 def check_grow_links(answer: tuple[tuple[int, int], tuple[int, int]] | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from utils.checks import check, stub_to_none
+from utils.checks import CORRECT, NOT_ATTEMPTED, check, stub_to_none
 from utils.transformer import Block
 
 
@@ -30,19 +30,103 @@ def check_block_params(answer) -> str:
     )
 
 
-def check_attention_bytes(answer) -> str:
-    """Exercise 2: a function (n, n_heads, n_layers) -> bytes of float32
-    attention weights kept for one sequence in a whole encoder."""
-    answer = stub_to_none(answer, 4, 2, 1)
+def check_longest_sequence(answer) -> str:
+    """Exercise 2: a function (memory_bytes, n_heads, n_layers) -> the most
+    tokens n whose float32 attention weights (one n x n table per head and
+    per layer) fit in memory_bytes."""
+    answer = stub_to_none(answer, 4096, 2, 1)
+
+    def fits(n: int, memory: int, h: int, layers: int) -> bool:
+        return 4 * n * n * h * layers <= memory
 
     def is_right(f) -> bool:
-        cases = [(4, 2, 1), (16, 4, 2), (4096, 12, 12), (1, 1, 1)]
-        return all(f(n, h, L) == 4 * n * n * h * L for n, h, L in cases)
+        cases = [
+            (4096, 2, 1),
+            (4095, 2, 1),
+            (10**9, 12, 12),
+            (24 * 2**30, 9, 30),
+            (3, 1, 1),
+        ]
+        for memory, h, layers in cases:
+            n = f(memory, h, layers)
+            if (
+                n != int(n)
+                or not fits(n, memory, h, layers)
+                or fits(n + 1, memory, h, layers)
+            ):
+                return False
+        return True
 
     return check(
         "Exercise 2",
         answer,
         is_right,
-        "each head of each layer keeps an N x N table of weights, and a float32 "
-        "number takes 4 bytes: multiply them all.",
+        "the weights of n tokens take 4 * n * n * n_heads * n_layers bytes (each "
+        "head of each layer keeps an n x n table of float32 numbers): solve for "
+        "the largest whole n that fits, e.g. with math.isqrt.",
     )
+
+
+def _valid_loss(model) -> float:
+    from utils.data.grammar import make_splits
+    from utils.tasks.translation import (
+        batch_loss,
+        encode_pairs,
+        make_batch,
+        target_words,
+        vocabularies,
+    )
+    from utils.training import evaluate
+
+    valid = encode_pairs(make_splits().valid, *vocabularies())
+    device = next(model.parameters()).device
+    batches = [
+        make_batch(valid[i : i + 250]).to(device) for i in range(0, len(valid), 250)
+    ]
+    return evaluate(model, batches, batch_loss, target_words)
+
+
+PREDICTIONS = ("higher", "lower", "about the same")
+SAME = 0.05  # nats: a smaller change counts as "about the same"
+
+
+def check_positions(prediction: str | None, with_positions, without_positions) -> str:
+    """Exercise 3: the learner predicts what removing the position codes does
+    to the validation loss, trains both models, and this check measures both
+    losses itself (so the numbers are real) and compares."""
+    name = "Exercise 3"
+    if prediction is None:
+        print(f"{name}: {NOT_ATTEMPTED}")
+        return NOT_ATTEMPTED
+    if prediction not in PREDICTIONS:
+        message = f"not yet: predict one of {', '.join(map(repr, PREDICTIONS))}."
+        print(f"{name}: {message}")
+        return message
+    kinds = []
+    for net in (with_positions, without_positions):
+        try:
+            kinds.append((net.encoder.embed.kind, net.decoder.embed.kind))
+        except AttributeError:
+            kinds.append(None)
+    if kinds != [("sinusoidal", "sinusoidal"), ("none", "none")]:
+        message = (
+            "not yet: pass two transformers, the first with its position codes, the "
+            'second with `kind = "none"` in both embeddings. Hint: train_quick(True), '
+            "train_quick(False)."
+        )
+        print(f"{name}: {message}")
+        return message
+    a, b = _valid_loss(with_positions), _valid_loss(without_positions)
+    measured = (
+        "about the same" if abs(b - a) < SAME else ("higher" if b > a else "lower")
+    )
+    print(f"{name}: validation loss {a:.2f} nats with positions, {b:.2f} without.")
+    if prediction == measured:
+        print(f"{name}: {CORRECT}: {measured}, as you predicted.")
+        return CORRECT
+    message = (
+        f"not yet: it came out {measured}, not {prediction}. Hint: without positions "
+        "the encoder sees a bag of words; which German sentences can it still write?"
+    )
+    print(f"{name}: {message}")
+    return message

@@ -150,6 +150,7 @@ class Recipe:
     train: TrainConfig = field(default_factory=TrainConfig)
     seed: int = 0
     lowercase_source: bool = True
+    train_pairs: int | None = None  # the first n training pairs (None: all)
 
 
 # The translators of part 1, by the name their training line and cache use.
@@ -180,7 +181,8 @@ def training_batches(recipe: Recipe, device: torch.device) -> Iterator[Batch]:
     """Endless training batches of the recipe's size, on `device`, in the
     order `length_batches` draws from recipe.seed."""
     src_vocab, tgt_vocab = vocabularies(recipe.lowercase_source)
-    examples = encode_pairs(make_splits().train, src_vocab, tgt_vocab)
+    pairs = make_splits().train[: recipe.train_pairs]
+    examples = encode_pairs(pairs, src_vocab, tgt_vocab)
     lengths = [len(src) for src, _ in examples]
     for ix in length_batches(lengths, recipe.train.batch_size, recipe.seed):
         yield make_batch([examples[j] for j in ix]).to(device)

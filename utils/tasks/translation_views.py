@@ -7,7 +7,10 @@ which read their text box through one validator.
 from __future__ import annotations
 
 import html
+import json
+import statistics
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from utils.plots import draw_heatmap
@@ -144,3 +147,104 @@ def make_stepper_update(
         return _translation_view(steps, notes, t if rank else None)
 
     return update
+
+
+# --------------------------------------------------------------------------
+# The race at equal time (lesson 6), from the bench's saved runs
+# --------------------------------------------------------------------------
+
+RACE_JSON = Path(__file__).resolve().parents[2] / "benchmarks" / "race.json"
+RACE_LABELS = {
+    "gru_seq2seq": "GRU",
+    "gru_attention_seq2seq": "GRU + attention",
+    "transformer_seq2seq": "transformer",
+}
+
+
+def load_race(path: Path = RACE_JSON) -> dict | None:
+    """The bench's race (`python scripts/bench.py --only race`), or None with
+    a message naming that command when it was never run here."""
+    if not path.exists():
+        print(
+            f"No race results at {path.name}: run `python scripts/bench.py --only race`."
+        )
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def race_rows(runs: Sequence[dict], pairs: int | None = None) -> dict[str, dict]:
+    """Per model (in the order of RACE_LABELS): steps, training pairs, the
+    seeds, and BLEU's mean and sd per bucket over the seeds. `pairs` keeps only
+    the runs trained on that many pairs."""
+    rows: dict[str, dict] = {}
+    for name, label in RACE_LABELS.items():
+        mine = [r for r in runs if r["name"] == name and pairs in (None, r["pairs"])]
+        if not mine:
+            continue
+        buckets = mine[0]["bleu"]
+        rows[label] = {
+            "steps": mine[0]["steps"],
+            "pairs": mine[0]["pairs"],
+            "seeds": [r["seed"] for r in mine],
+            "valid_loss": statistics.mean(r["valid_loss"] for r in mine),
+            "mean": {b: statistics.mean(r["bleu"][b] for r in mine) for b in buckets},
+            "sd": {
+                b: statistics.stdev(r["bleu"][b] for r in mine)
+                if len(mine) > 1
+                else None
+                for b in buckets  # None for a single seed: no spread to show
+            },
+        }
+    return rows
+
+
+def mean_sd(row: dict, bucket: str) -> str:
+    """ "84.4 ± 5.1" over several seeds, "84.4" for one."""
+    sd = row["sd"][bucket]
+    mean = f"{row['mean'][bucket]:.1f}"
+    return mean if sd is None else f"{mean} ± {sd:.1f}"
+
+
+def print_race(
+    rows: dict[str, dict], ms_per_step: dict[str, float] | None = None
+) -> None:
+    """The race as a table: BLEU mean ± sd per length bucket, and the training
+    time that the steps cost at the measured milliseconds per step."""
+    buckets = list(next(iter(rows.values()))["mean"])
+    names = {v: k for k, v in RACE_LABELS.items()}
+    print(f"{'BLEU':<16}{'steps':>6}{'time':>7}" + "".join(f"{b:>13}" for b in buckets))
+    for label, row in rows.items():
+        ms = (ms_per_step or {}).get(names[label])
+        time = f"{row['steps'] * ms / 1000:>5.0f} s" if ms else f"{'':>7}"
+        cells = "".join(f"{mean_sd(row, b):>13}" for b in buckets)
+        print(f"{label:<16}{row['steps']:>6,}{time}{cells}")
+
+
+def show_race(
+    part: str = "race", pairs: int | None = None, path: Path = RACE_JSON
+) -> None:
+    """Print one table of the bench's saved race: "race" (all pairs, equal
+    time) or "small" (the runs on `pairs` training pairs)."""
+    result = load_race(path)
+    if result is None:
+        return
+    rows = race_rows(result[part], pairs)
+    if not rows:
+        print(f"No {part} runs with {pairs} pairs in {path.name}.")
+        return
+    print_race(rows, result["ms_per_step"])
+
+
+def show_ms_per_word(path: Path = RACE_JSON) -> None:
+    """Print the bench's milliseconds per written word, by output length."""
+    result = load_race(path)
+    if result is None or "ms_per_word" not in result:
+        print(
+            f"No per-word timings in {path.name}: run `python scripts/bench.py --only race`."
+        )
+        return
+    table = result["ms_per_word"]
+    lengths = list(next(iter(table.values())))
+    print(f"{'ms per word':<16}" + "".join(f"{'n = ' + n:>10}" for n in lengths))
+    for name, row in table.items():
+        print(f"{RACE_LABELS[name]:<16}" + "".join(f"{row[n]:>10.2f}" for n in lengths))
