@@ -48,3 +48,19 @@ def check(name: str, answer: Any, is_right: Callable[[Any], bool], hint: str) ->
     message = verdict(answer, is_right, hint)
     print(f"{name}: {message}")
     return message
+
+
+def effect_of(change: float, same: float) -> str:
+    """An experiment's measured effect: "higher", "lower", or "about the same"
+    when the change is smaller than `same`."""
+    if abs(change) < same:
+        return "about the same"
+    return "higher" if change > 0 else "lower"
+
+
+def experiment_verdict(prediction: str, effect: str, seen: str, hint: str) -> str:
+    """The message of an experiment exercise: the measurement `seen`, and
+    whether the learner's prediction matched its `effect`."""
+    if prediction == effect:
+        return f"correct. Measured: {seen}, as you predicted."
+    return f"measured: {seen}, not {prediction!r}. {hint}"

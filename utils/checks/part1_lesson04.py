@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from utils.checks import NOT_ATTEMPTED, check
+from utils.checks import NOT_ATTEMPTED, check, effect_of, experiment_verdict
 from utils.tokenization import BPE, GPT2, SMOLLM2, SymbolPair, tokenize
 
 # Exercise 1: the merges to apply by hand to "lowest", in rank order (not the
@@ -124,17 +124,15 @@ def _fewer_merges_verdict(
     before = german_english_ratio(big, samples)
     after = german_english_ratio(small, samples)
     change = after - before
-    effect = (
-        "about the same" if abs(change) < SAME else "higher" if change > 0 else "lower"
-    )
+    effect = effect_of(change, SAME)
     seen = (
         f"German / English went from {before:.2f} ({big_size:,} symbols) to "
         f"{after:.2f} ({small_size:,} symbols): {effect}"
     )
-    if prediction == effect:
-        return f"correct. Measured: {seen}, as you predicted."
-    return (
-        f"measured: {seen}, not {prediction!r}. Look at which language lost "
-        "more: a smaller vocabulary drops the merges learned last, and they were "
-        "learned from English."
+    return experiment_verdict(
+        prediction,
+        effect,
+        seen,
+        "Look at which language lost more: a smaller vocabulary drops the merges "
+        "learned last, and they were learned from English.",
     )

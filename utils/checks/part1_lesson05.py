@@ -14,7 +14,13 @@ from typing import Any
 import torch
 
 from utils.attention import causal_mask, padding_mask, scaled_dot_product_attention
-from utils.checks import NOT_ATTEMPTED, check, stub_to_none
+from utils.checks import (
+    NOT_ATTEMPTED,
+    check,
+    effect_of,
+    experiment_verdict,
+    stub_to_none,
+)
 
 
 def check_attention(answer) -> str:
@@ -140,17 +146,15 @@ def _verdict(prediction: str, measured: dict) -> str:
     n_keys = measured[small][1].shape[-2]
     before, after = (mean_top_weight(*measured[d][:2]) for d in (small, big))
     change = after - before
-    effect = (
-        "about the same" if abs(change) < SAME else "higher" if change > 0 else "lower"
-    )
+    effect = effect_of(change, SAME)
     seen = (
         f"the mean top weight went from {before:.3f} (d = {small:,}) to {after:.3f} "
         f"(d = {big:,}; uniform over {n_keys} keys: {1 / n_keys:.4f}): {effect}"
     )
-    if prediction == effect:
-        return f"correct. Measured: {seen}, as you predicted."
-    return (
-        f"measured: {seen}, not {prediction!r}. Hint: q·k has a spread of about "
-        "√d; divided by d, its spread is about 1/√d, and a softmax of scores "
-        "that hardly differ is nearly uniform."
+    return experiment_verdict(
+        prediction,
+        effect,
+        seen,
+        "Hint: q·k has a spread of about √d; divided by d, its spread is about "
+        "1/√d, and a softmax of scores that hardly differ is nearly uniform.",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from utils.checks import CORRECT, NOT_ATTEMPTED, check, stub_to_none
+from utils.checks import CORRECT, NOT_ATTEMPTED, check, effect_of, stub_to_none
 from utils.transformer import Block
 
 
@@ -117,9 +117,7 @@ def check_positions(prediction: str | None, with_positions, without_positions) -
         print(f"{name}: {message}")
         return message
     a, b = _valid_loss(with_positions), _valid_loss(without_positions)
-    measured = (
-        "about the same" if abs(b - a) < SAME else ("higher" if b > a else "lower")
-    )
+    measured = effect_of(b - a, SAME)
     print(f"{name}: validation loss {a:.2f} nats with positions, {b:.2f} without.")
     if prediction == measured:
         print(f"{name}: {CORRECT}: {measured}, as you predicted.")
