@@ -301,12 +301,24 @@ def test_shown_makes_whitespace_and_byte_pieces_visible():
     assert D.shown(" a\nb\ufffd") == "␣a⏎b▯"
 
 
+def stepper_parts(box):
+    """(text box, greedy ×1, greedy ×10, back, reset, candidates, output)."""
+    text, (greedy1, greedy10, back, reset) = box.children[0], box.children[1].children
+    return (
+        text,
+        greedy1,
+        greedy10,
+        back,
+        reset,
+        box.children[2].children[1:],
+        box.children[3],
+    )
+
+
 def test_widget_buttons_step_and_go_back(smol):
     tokenizer, model = smol
     box = D.show_stepper(D.Stepper(tokenizer, model), PROMPTS[0])
-    text, greedy1, _greedy10, back, reset = box.children[0].children
-    candidates = box.children[1].children[1:]
-    out = box.children[2]
+    text, greedy1, _greedy10, back, reset, candidates, out = stepper_parts(box)
     start = out.value
     assert candidates[0].description.startswith("␣Paris")
     greedy1.click()
@@ -321,3 +333,77 @@ def test_widget_buttons_step_and_go_back(smol):
     greedy1.click()
     reset.click()
     assert "Step 1" in out.value
+
+
+def test_a_click_right_after_typing_acts_on_the_typed_prompt(smol):
+    """Typing applies after a pause; a click before it first applies the new
+    prompt, then does what its label says (one token), not only the reset."""
+    import asyncio
+
+    tokenizer, model = smol
+
+    async def type_then_click() -> tuple[str, str]:
+        box = D.show_stepper(D.Stepper(tokenizer, model), PROMPTS[0], steps=2)
+        text, greedy1, *_, out = stepper_parts(box)
+        text.value = "Once upon a time"  # the pause has not passed yet
+        before = out.value
+        greedy1.click()
+        await asyncio.sleep(D.TYPING_PAUSE_S + 0.2)  # the pending apply is a no-op
+        return before, out.value
+
+    before, after = asyncio.run(type_then_click())
+    assert "Step 3" in before and "France" in before  # typing alone waits
+    assert "Once upon a time" in after and "Step 2" in after and "France" not in after
+
+
+def test_typing_applies_by_itself_after_a_pause(smol):
+    import asyncio
+
+    tokenizer, model = smol
+
+    async def type_and_wait() -> str:
+        box = D.show_stepper(D.Stepper(tokenizer, model), PROMPTS[0], steps=1)
+        text, *_, out = stepper_parts(box)
+        for prefix in ("O", "Once", "Once upon"):  # a burst of keystrokes
+            text.value = prefix
+        await asyncio.sleep(D.TYPING_PAUSE_S + 0.3)
+        return out.value
+
+    value = asyncio.run(type_and_wait())
+    assert "Once upon" in value and "Step 1" in value
+
+
+def test_the_chat_end_token_is_explained_when_offered(smol):
+    tokenizer, model = smol
+    stepper = D.Stepper(tokenizer, model)
+    view = stepper.update("The capital of France is Paris.", [])
+    assert "<|im_end|>" in [c.text for c in stepper.options[-1]]  # offered ...
+    assert "ends a turn" in view.html  # ... and explained
+    assert "ends a turn" not in stepper.update(PROMPTS[0], []).html
+
+
+def test_the_notebook_names_choices_the_stepper_offers(smol):
+    """Lesson 6 asks the reader to take one token instead of another at the
+    widget's first step: both must be among the candidates there, the second
+    the model's first choice."""
+    import json
+    import re
+
+    from tests.claims import REPO
+
+    nb = json.loads(
+        (REPO / "notebooks/part1_background/06_transformer.ipynb").read_text()
+    )
+    cells = {c["id"]: "".join(c["source"]) for c in nb["cells"]}
+    take, instead = re.search(
+        r'take "(\S+)" instead of "(\S+)"', cells["178bfbf8"]
+    ).groups()
+    call = re.search(
+        r'show_stepper\(stepper, "([^"]+)", steps=(\d+)\)', cells["0c476b65"]
+    )
+    prompt, steps = call.group(1), int(call.group(2))
+    tokenizer, model = smol
+    stepper = D.Stepper(tokenizer, model)
+    stepper.update(prompt, [0] * steps)
+    offered = [D.shown(c.text) for c in stepper.options[-1]]
+    assert offered[0] == instead and take in offered[1:], offered

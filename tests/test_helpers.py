@@ -232,3 +232,39 @@ def test_live_training_shows_a_labelled_view_then_the_summary(monkeypatch, capsy
     assert "application/vnd.jupyter.widget-view+json" in view
     assert capsys.readouterr().out == "toy: 4 steps, last train loss 0.250\n"
     assert figure == "figure"
+
+
+def test_live_training_leaves_one_curve(monkeypatch):
+    """The live curve is hidden once training ends: the static figure that
+    follows is the one left (one view, not two)."""
+    import IPython.display
+    import ipywidgets
+
+    images = []
+    real_image = ipywidgets.Image
+
+    def spy(**kwargs):
+        images.append(real_image(**kwargs))
+        return images[-1]
+
+    monkeypatch.setattr(ipywidgets, "Image", spy)
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: None)
+    monkeypatch.setattr(training, "show_history", lambda *a: None)
+    training.train(lambda i: 1.0 / (i + 1), 4, live=True, desc="toy")
+    (image,) = images
+    assert image.value and image.layout.display == "none"
+
+
+@pytest.mark.parametrize("quick", ["", "1"])
+def test_quick_mode_puts_a_banner_over_the_loss_figure(monkeypatch, quick):
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    shown = []
+    monkeypatch.setenv(runtime.QUICK_ENV, quick)
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    monkeypatch.setattr(plt, "show", lambda: plt.close("all"))
+    training.show_history(History(train=[1.0, 0.5]))
+    banners = [obj.data for obj in shown if "Quick mode" in obj.data]
+    assert len(banners) == (1 if quick else 0)
+    assert all("a tenth of its steps" in b for b in banners)

@@ -173,3 +173,22 @@ def test_bertviz_offline_inlines_local_libraries(monkeypatch):
         assert page.count('<div id="bertviz-') == 1
     monkeypatch.setattr(BV, "D3", BV.ROOT / "no-such-dir" / "d3.min.js")
     assert "make assets" in BV.view_html(cap.attentions[:1], cap.tokens, "head")
+
+
+def test_query_choices_name_each_token_and_its_place():
+    choices = M.query_choices(M.MINILM_SENTENCE)
+    labels = [label for label, _ in choices]
+    assert [value for _, value in choices] == list(range(15))
+    assert labels[0] == "[CLS]" and labels[10] == "it" and labels[-1] == "[SEP]"
+    assert labels[7] == "the ·2"  # "the animal ... the street"
+    assert M.query_choices("   ") == [("(no text)", 0)]
+
+
+def test_long_sentences_label_only_some_bars():
+    tokens = [f"w{i}" for i in range(60)]
+    weights = [0.0] * 60
+    weights[37] = 1.0
+    labels = M.bar_labels(tokens, weights, query=13)
+    shown = [t for t in labels if t]
+    assert len(shown) <= 1 + 8 + 8 and "w13" in shown and "w37" in shown
+    assert M.bar_labels(tokens[:20], weights[:20], query=3) == tokens[:20]

@@ -284,7 +284,7 @@ def test_check_positions_compares_the_prediction_with_the_measurement(
     monkeypatch, losses, prediction, verdict
 ):
     measured = iter(losses)
-    monkeypatch.setattr(checks, "_valid_loss", lambda model: next(measured))
+    monkeypatch.setattr(checks, "validation_loss", lambda model: next(measured))
     got = checks.check_positions(prediction, _sized(0), _no_positions(0))
     assert got.startswith(verdict), got
 

@@ -420,3 +420,33 @@ def test_equal_time_steps_fill_the_transformers_time():
         "gru_attention_seq2seq": 700,  # 720
         "transformer_seq2seq": 1200,
     }
+
+
+def test_unknown_words_name_the_closest_known_spelling():
+    words, notes = views.sentence_words("the mann buys the cake", SRC_VOCAB)
+    assert words[1] == "mann"
+    assert "Unknown words become <unk>: 'mann' (closest known: 'man')." in notes
+    assert views.with_nearest("zebra", SRC_VOCAB) == "'zebra'"  # nothing close
+
+
+def test_translate_widget_lists_the_known_words(update):
+    src, _ = translation.vocabularies()
+    view = update(sentence="The man buys the cake.")
+    assert f"The {src.n_words} English words this model knows" in view.html
+    assert "<details>" in view.html and " · cake · " in view.html
+    assert "<unk>" not in views.vocabulary_html(src)  # no special tokens
+    assert "words this model knows" in update(sentence="zebra").html  # also then
+
+
+def test_step_menu_names_each_word_of_the_greedy_translation():
+    model = tiny_transformer()
+    choices = views.make_step_choices(model, SRC_VOCAB, TGT_VOCAB)
+    steps = views.trace_decode(model, SRC_VOCAB, TGT_VOCAB, "the man buys the cake .")
+    options = choices(sentence="The man buys the cake.")
+    assert options == [(f"{n}: {s.chosen}", n) for n, s in enumerate(steps, 1)]
+    assert choices(sentence="") == [("1", 1)]
+    update = views.make_stepper_update(model, SRC_VOCAB, TGT_VOCAB)
+    for _, step in options:  # every step offered exists: no "ends before" note
+        assert (
+            "ends before" not in update("The man buys the cake.", step, "2nd").message
+        )

@@ -322,23 +322,49 @@ class Stepper:
             '<table style="font-size:15px"><thead><tr><th>rank</th><th>token</th>'
             "<th>p</th><th></th></tr></thead><tbody>" + rows + "</tbody></table>"
         )
-        return View(html=text + table, message=message)
+        return View(html=text + table + self.special_note(), message=message)
+
+    def special_note(self) -> str:
+        """A line explaining any special token among the candidates, e.g.
+        SmolLM2-Instruct's <|im_end|>, which closes a turn of its chat template."""
+        special = set(self.tokenizer.all_special_tokens)
+        names = sorted({c.text for c in self.options[-1] if c.text in special})
+        if not names:
+            return ""
+        listed = ", ".join(f"<code>{html.escape(n)}</code>" for n in names)
+        return (
+            f"<p>{listed}: not a word but a marker of the chat template "
+            "(<code>&lt;|im_end|&gt;</code> ends a turn). Taking it ends the text, "
+            "as a chat model stops its answer.</p>"
+        )
+
+
+TYPING_PAUSE_S = 0.3  # a typed prompt applies after this pause (s)
 
 
 def show_stepper(stepper: Stepper, prompt: str, steps: int = 0):
     """Display the stepper: a static picture of `prompt` after `steps` greedy
-    steps, then the live widget: a prompt box, one button per candidate
-    (labelled with the token), "greedy ×1", "greedy ×10", "back" and "reset"."""
+    steps, then the live widget: a prompt box (a typed prompt applies by
+    itself after a short pause), one button per candidate (labelled with the
+    token), "greedy ×1", "greedy ×10", "back" and "reset". Every click acts on
+    the prompt in the box: a click before the pause first applies it."""
     import ipywidgets as widgets
     from IPython.display import display
 
-    from utils.widgets import message_html, safe_update, static
+    from utils.widgets import (
+        debounced,
+        lab_styled,
+        live_only,
+        message_html,
+        safe_update,
+        static,
+    )
 
     picks: list[int] = [0] * steps
     static(safe_update(stepper.update, prompt=prompt, picks=picks))
 
-    text = widgets.Text(value=prompt, description="prompt", continuous_update=False)
-    text.layout.width = "480px"
+    text = widgets.Text(value=prompt, description="prompt", continuous_update=True)
+    text.layout.width = "100%"
     buttons = [
         widgets.Button(layout=widgets.Layout(width="auto")) for _ in range(stepper.k)
     ]
@@ -347,17 +373,26 @@ def show_stepper(stepper: Stepper, prompt: str, steps: int = 0):
     back = widgets.Button(description="back")
     reset = widgets.Button(description="reset")
     out = widgets.HTML(value="")
+    shown_prompt = [prompt]  # the prompt the picks belong to
 
     def refresh() -> None:
-        view = safe_update(stepper.update, prompt=text.value, picks=picks)
-        out.value = message_html(view.message) + view.html
+        view = safe_update(stepper.update, prompt=shown_prompt[0], picks=picks)
+        out.value = lab_styled(message_html(view.message) + view.html)
         options = [] if stepper.finished else stepper.options[-1]
         for i, button in enumerate(buttons):
             c = options[i] if i < len(options) else None
             button.description = f"{shown(c.text)}  {c.p:.2f}" if c else "-"
             button.disabled = c is None
 
+    def apply_prompt() -> None:
+        """Start again from the prompt in the box, if it changed."""
+        if text.value != shown_prompt[0]:
+            shown_prompt[0] = text.value
+            picks.clear()
+            refresh()
+
     def go(ranks: Sequence[int]) -> None:
+        apply_prompt()
         for rank in ranks:
             if stepper.finished:
                 break
@@ -365,11 +400,13 @@ def show_stepper(stepper: Stepper, prompt: str, steps: int = 0):
             refresh()
 
     def on_back(_: object) -> None:
+        apply_prompt()
         if picks:
             picks.pop()
         refresh()
 
     def on_reset(_: object) -> None:
+        apply_prompt()
         picks.clear()
         refresh()
 
@@ -379,12 +416,14 @@ def show_stepper(stepper: Stepper, prompt: str, steps: int = 0):
     greedy10.on_click(lambda _: go([0] * 10))
     back.on_click(on_back)
     reset.on_click(on_reset)
-    text.observe(lambda _: on_reset(None), names="value")
+    text.observe(debounced(apply_prompt, TYPING_PAUSE_S), names="value")
     box = widgets.VBox(
         [
-            widgets.HBox([text, greedy1, greedy10, back, reset]),
+            text,
+            widgets.HBox([greedy1, greedy10, back, reset]),
             widgets.HBox([widgets.Label("take:"), *buttons]),
             out,
+            live_only(),
         ]
     )
     display(box)

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from utils.attention import causal_mask, scaled_dot_product_attention
-from utils.widgets import View, clamp, clean_text, figure_png
+from utils.widgets import View, clamp, clean_text, figure_png, labelled
 
 MINILM_SENTENCE = "The animal didn't cross the street because it was too tired"
 MAX_TOKENS = 64  # the explorer reads at most this many tokens
@@ -152,6 +152,30 @@ def switching_heads(
 
 # --- the explorer widget ----------------------------------------------------------
 
+LABELLED_BARS = 32  # above this many tokens, only some bars are labelled
+
+
+def query_choices(sentence: str, **_: object) -> list[tuple[str, int]]:
+    """The explorer's query dropdown for `sentence`: its MiniLM tokens by text
+    ("the", "the ·2", ...), each with its position. The widget rebuilds it when
+    the sentence changes, so a query follows its word."""
+    text, _message = clean_text(sentence)
+    return labelled(capture(text).tokens) if text else [("(no text)", 0)]
+
+
+def bar_labels(
+    tokens: Sequence[str], weights: Sequence[float], query: int
+) -> list[str]:
+    """Tick labels for the explorer's bars: every token for a short sentence;
+    for a long one only the query, the 8 heaviest keys and every 8th token, so
+    the labels stay readable."""
+    n = len(tokens)
+    if n <= LABELLED_BARS:
+        return list(tokens)
+    heavy = sorted(range(n), key=lambda i: -weights[i])[:8]
+    keep = {query, *heavy, *range(0, n, 8)}
+    return [t if i in keep else "" for i, t in enumerate(tokens)]
+
 
 def update(
     sentence: str = MINILM_SENTENCE,
@@ -189,12 +213,13 @@ def update(
     layer, head, query = picked["layer"], picked["head"], picked["query"]
     row = head_weights(cap, layer, head, bool(scale), bool(causal))[query]  # (seq,)
 
-    fig = Figure(figsize=(max(6.0, 0.45 * n), 3.6))
+    fig = Figure(figsize=(min(14.0, max(6.0, 0.45 * n)), 3.6))
     ax = fig.add_subplot()
     colours = ["#0072B2"] * n
     colours[query] = "#E69F00"
     ax.bar(range(n), row.numpy(), color=colours)
-    ax.set_xticks(range(n), cap.tokens, rotation=90, fontsize=11)
+    labels = bar_labels(cap.tokens, row.tolist(), query)
+    ax.set_xticks(range(n), labels, rotation=90, fontsize=11 if n <= 40 else 9)
     ax.set_ylim(0, 1)
     ax.set_ylabel("weight")
     flags = ("scaled" if scale else "unscaled") + (", causal" if causal else "")

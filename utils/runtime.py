@@ -40,13 +40,23 @@ def describe_device(device: torch.device | None = None) -> str:
 QUICK_ENV = "COURSE_QUICK"
 
 
+def quick_mode() -> bool:
+    """True when COURSE_QUICK=1 (or any value but 0) is set."""
+    return os.environ.get(QUICK_ENV, "") not in ("", "0")
+
+
+QUICK_NOTE = (
+    "Quick mode (COURSE_QUICK=1): every model trains for a tenth of its steps, so "
+    "its results are worse than the figures quoted in the text, which come from "
+    "full training. Unset COURSE_QUICK and run again for the real thing."
+)
+
+
 def train_steps(n: int) -> int:
-    """`n` training steps, or a tenth of them (at least 10) when the environment
-    variable COURSE_QUICK=1 is set. The browser suite and the determinism check
-    use it to run the training lessons fast; nothing but step counts changes."""
-    if os.environ.get(QUICK_ENV, "") in ("", "0"):
-        return n
-    return max(10, n // 10)
+    """`n` training steps, or a tenth of them (at least 10) in quick mode. The
+    browser suite and the determinism check use it to run the training lessons
+    fast; nothing but step counts changes, and each training cell says so."""
+    return max(10, n // 10) if quick_mode() else n
 
 
 def param_counts(model: torch.nn.Module) -> dict[str, int]:

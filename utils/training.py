@@ -261,6 +261,8 @@ def train(
         if image is not None and ((i + 1) % plot_every == 0 or last):
             image.value = _png(loss_figure(history, title, ylabel))
     bar.close()
+    if image is not None:  # the static figure below replaces the live curve
+        image.layout.display = "none"
     if live:
         print(summary(desc, history))
         show_history(history, title, ylabel)
@@ -283,7 +285,16 @@ def show_history(
     title: str = "Training loss",
     ylabel: str = "cross-entropy loss (nats)",
 ) -> None:
-    """Display the static loss figure (also used on a model-cache hit)."""
+    """Display the static loss figure (also used on a model-cache hit), under
+    a banner in quick mode, where a short run's worse results appear."""
+    from utils.runtime import QUICK_NOTE, quick_mode
+
+    if quick_mode():
+        from IPython.display import HTML, display
+
+        from utils.widgets import message_html
+
+        display(HTML(message_html(QUICK_NOTE)))
     fig, ax = plt.subplots(figsize=(9, 4.5))
     draw_loss(ax, history, title, ylabel)
     fig.tight_layout()

@@ -17,11 +17,10 @@ from typing import Any
 from torch import nn
 
 from utils.checks import CORRECT, NOT_ATTEMPTED, check, stub_to_none
-from utils.data.grammar import make_splits
 from utils.rnn import Seq2Seq
 from utils.tasks import translation
 from utils.text import BOS, EOS, PAD
-from utils.training import History, evaluate
+from utils.training import History
 
 
 def check_gru_params(answer) -> str:
@@ -126,19 +125,6 @@ MEASURE_TOLERANCE = 1e-3  # nats, between the history and the model's own loss
 LESSON_HIDDEN = translation.RECIPES["gru_seq2seq"].model.d_hidden  # 256
 
 
-def validation_loss(model: Seq2Seq) -> float:
-    """The model's loss per word (nats) on the 1,000 validation pairs, as
-    `translation.fit` measures it."""
-    src_vocab, tgt_vocab = translation.vocabularies()
-    valid = translation.encode_pairs(make_splits().valid, src_vocab, tgt_vocab)
-    device = next(model.parameters()).device
-    batches = [
-        translation.make_batch(valid[i : i + 250]).to(device)
-        for i in range(0, len(valid), 250)
-    ]
-    return evaluate(model, batches, translation.batch_loss, translation.target_words)
-
-
 def _not_measured(model: Any, measured: Any, baseline: Any) -> str:
     """Why the measurement cannot be used ("" if it can): the model and its
     history must be there, and the history must be the model's own."""
@@ -156,7 +142,7 @@ def _not_measured(model: Any, measured: Any, baseline: Any) -> str:
             f"with (it has one at steps {', '.join(map(str, baseline.valid_steps[:3]))}"
             " ...): train for one of those numbers of steps"
         )
-    own = validation_loss(model)
+    own = translation.validation_loss(model)
     if not math.isclose(own, measured.valid[-1], abs_tol=MEASURE_TOLERANCE):
         return (
             f"the history says {measured.valid[-1]:.3f} nats, but this model "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from utils.checks import CORRECT, NOT_ATTEMPTED, check, effect_of, stub_to_none
+from utils.tasks.translation import validation_loss
 from utils.transformer import Block
 
 
@@ -67,25 +68,6 @@ def check_longest_sequence(answer) -> str:
     )
 
 
-def _valid_loss(model) -> float:
-    from utils.data.grammar import make_splits
-    from utils.tasks.translation import (
-        batch_loss,
-        encode_pairs,
-        make_batch,
-        target_words,
-        vocabularies,
-    )
-    from utils.training import evaluate
-
-    valid = encode_pairs(make_splits().valid, *vocabularies())
-    device = next(model.parameters()).device
-    batches = [
-        make_batch(valid[i : i + 250]).to(device) for i in range(0, len(valid), 250)
-    ]
-    return evaluate(model, batches, batch_loss, target_words)
-
-
 PREDICTIONS = ("higher", "lower", "about the same")
 SAME = 0.05  # nats: a smaller change counts as "about the same"
 
@@ -116,7 +98,7 @@ def check_positions(prediction: str | None, with_positions, without_positions) -
         )
         print(f"{name}: {message}")
         return message
-    a, b = _valid_loss(with_positions), _valid_loss(without_positions)
+    a, b = validation_loss(with_positions), validation_loss(without_positions)
     measured = effect_of(b - a, SAME)
     print(f"{name}: validation loss {a:.2f} nats with positions, {b:.2f} without.")
     if prediction == measured:

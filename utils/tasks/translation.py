@@ -188,16 +188,29 @@ def training_batches(recipe: Recipe, device: torch.device) -> Iterator[Batch]:
         yield make_batch([examples[j] for j in ix]).to(device)
 
 
+def validation_batches(
+    device: torch.device, lowercase_source: bool = True
+) -> list[Batch]:
+    """The 1,000 validation pairs in 4 batches of 250, on `device`."""
+    valid = encode_pairs(make_splits().valid, *vocabularies(lowercase_source))
+    return [
+        make_batch(valid[i : i + 250]).to(device) for i in range(0, len(valid), 250)
+    ]
+
+
+def validation_loss(model: Translator, lowercase_source: bool = True) -> float:
+    """The model's loss per word (nats) on the validation pairs, as `fit`
+    measures it during training (the exercise checks compare with it)."""
+    batches = validation_batches(next(model.parameters()).device, lowercase_source)
+    return evaluate(model, batches, batch_loss, target_words)
+
+
 def fit(model: Translator, recipe: Recipe, live: bool = False) -> History:
     """Train `model` for recipe.train.n_steps steps of Adam, batches in the
     order of recipe.seed, with the loss per word on the validation split
     every recipe.train.valid_every steps."""
-    src_vocab, tgt_vocab = vocabularies(recipe.lowercase_source)
-    valid = encode_pairs(make_splits().valid, src_vocab, tgt_vocab)
     device = next(model.parameters()).device
-    valid_batches = [
-        make_batch(valid[i : i + 250]).to(device) for i in range(0, len(valid), 250)
-    ]
+    valid_batches = validation_batches(device, recipe.lowercase_source)
     cfg = recipe.train
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     batches = training_batches(recipe, device)

@@ -6,6 +6,7 @@ which read their text box through one validator.
 
 from __future__ import annotations
 
+import difflib
 import html
 import json
 import statistics
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from utils.plots import draw_heatmap
 from utils.tasks.translation import TraceStep, Translator, trace_decode
-from utils.text import EOS, Vocab, detokenize
+from utils.text import EOS, SPECIALS, Vocab, detokenize
 from utils.widgets import View, as_number, clamp, clean_text
 
 if TYPE_CHECKING:
@@ -86,10 +87,33 @@ def sentence_words(sentence: object, vocab: Vocab) -> tuple[list[str], list[str]
         )
         return [], [none_known]
     if unknown:
-        shown = ", ".join(repr(w) for w in unknown[:8])
+        shown = ", ".join(with_nearest(w, vocab) for w in unknown[:8])
         more = " and more" if len(unknown) > 8 else ""
         notes.append(f"Unknown words become <unk>: {shown}{more}.")
     return words, notes
+
+
+def known_words(vocab: Vocab) -> list[str]:
+    """The words a vocabulary knows, sorted (its special tokens left out)."""
+    return sorted(w for w in vocab.itos if w not in SPECIALS)
+
+
+def with_nearest(word: str, vocab: Vocab) -> str:
+    """An unknown word and the known word closest in spelling, if one is close:
+    "'nearr' (did you mean 'near'?)"; a hint, not a translation."""
+    close = difflib.get_close_matches(word, known_words(vocab), n=1, cutoff=0.6)
+    return f"{word!r} (closest known: {close[0]!r})" if close else repr(word)
+
+
+def vocabulary_html(vocab: Vocab) -> str:
+    """The known words, folded away under a one-line summary."""
+    words = known_words(vocab)
+    return (
+        f"<details><summary>The {len(words)} English words this model knows"
+        "</summary><p style='font-size:14px;line-height:1.6'>"
+        + html.escape(" · ".join(words))
+        + "</p></details>"
+    )
 
 
 def _translation_view(
@@ -110,12 +134,15 @@ def make_translate_update(
     """A pure update(sentence) -> View for `utils.widgets.show`: the greedy
     translation of an English sentence and its step-by-step trace."""
 
+    known = vocabulary_html(src_vocab)
+
     def update(sentence: str) -> View:
         words, notes = sentence_words(sentence, src_vocab)
         if not words:
-            return View(message=_joined(notes))
+            return View(html=known, message=_joined(notes))
         steps = trace_decode(model, src_vocab, tgt_vocab, " ".join(words))
-        return _translation_view(steps, notes)
+        view = _translation_view(steps, notes)
+        return View(html=view.html + known, message=view.message)
 
     return update
 
@@ -147,6 +174,24 @@ def make_stepper_update(
         return _translation_view(steps, notes, t if rank else None)
 
     return update
+
+
+def make_step_choices(
+    model: Translator, src_vocab: Vocab, tgt_vocab: Vocab
+) -> Callable[..., list[tuple[str, int]]]:
+    """The stepper's step menu for a sentence (`utils.widgets.show` rebuilds it
+    when the sentence changes): one entry per step of its greedy translation,
+    named by the word written there ("3: kauft"), so that only steps that
+    exist can be picked."""
+
+    def choices(sentence: str, **_: object) -> list[tuple[str, int]]:
+        words, _notes = sentence_words(sentence, src_vocab)
+        if not words:
+            return [("1", 1)]
+        steps = trace_decode(model, src_vocab, tgt_vocab, " ".join(words))
+        return [(f"{n}: {s.chosen}", n) for n, s in enumerate(steps, 1)]
+
+    return choices
 
 
 # --------------------------------------------------------------------------
