@@ -60,20 +60,26 @@ determinism:
 	$(OFFLINE) $(PY) scripts/check_determinism.py
 
 # Every notebook in JupyterLab in headless Chromium, offline, COURSE_QUICK=1:
-# run all, no errors, every widget reacts to its controls, bertviz draws on the
-# first run. Screenshots in build/browser/. Fails naming what to install when
+# run all, no errors, every widget reacts to its controls, shows one view (its
+# static picture hidden), offers only valid choices, and the notebook's 'take
+# "X" instead of "Y"' can be followed; bertviz draws on the first run. The felt
+# latency of each control goes to build/browser/latency.json (`python
+# scripts/bench.py --only felt-latency` puts it in benchmarks/RESULTS.md).
+# Screenshots in build/browser/. Fails naming what to install when
 # Chromium is missing.
 browser:
 	$(PY) -m pytest -p no:cacheprovider -q -s tests/browser/test_lab.py
 
-# Decks built from scratch (executed, quick training so it stays short), then
-# every deck opened offline in headless Chromium; screenshots in
-# build/slides/screenshots/.
+# Decks built from scratch, then a copy of the folder opened offline in headless
+# Chromium (it must work wherever it is copied); screenshots in
+# build/slides/screenshots/. Only the notebooks whose deck needs a fresh run
+# (bertviz's `third-party-output` cells, stripped before commit) are executed,
+# quick: nbval proves every other saved notebook equals a fresh run.
 decks:
 	rm -rf build/slides
-	COURSE_QUICK=1 $(OFFLINE) $(PY) scripts/build_slides.py --execute
+	COURSE_QUICK=1 $(OFFLINE) $(PY) scripts/build_slides.py --execute-needed
 	$(OFFLINE) $(PY) scripts/build_slides.py --talk
-	$(PY) scripts/check_decks.py
+	$(PY) scripts/check_decks.py --copied
 
 # The deck check alone, on whatever `make slides` / `make slides-talk` built.
 check-decks:
@@ -115,7 +121,10 @@ bench-cuda: setup
 	$(PY) scripts/bench_cuda.py measure --out build/bench-cuda
 	$(PY) scripts/bench_cuda.py render build/bench-cuda/cuda.json --cpu benchmarks/cpu_reference.json
 
-# Offline reveal.js decks in build/slides/ (libraries from node_modules/).
+# Offline reveal.js decks in build/slides/, self-contained: the libraries they
+# need are copied from node_modules/ into build/slides/lib/. One deck:
+#   .venv/bin/python scripts/build_slides.py notebooks/part1_background/05_attention.ipynb
+#   .venv/bin/python scripts/build_slides.py --talk part1
 slides: setup
 	$(OFFLINE) $(PY) scripts/build_slides.py --execute
 

@@ -1,12 +1,19 @@
 """Build offline reveal.js decks from the notebooks (`make slides`, `make slides-talk`).
 
-Every library the deck needs (reveal.js, require.js, jQuery, MathJax, the
-widget renderer) is served from the npm-locked copies in node_modules/, so the
-decks open with no network. Widgets show from their saved state.
+The build folder is self-contained: the few library files a deck needs
+(reveal.js and its local fonts, require.js, jQuery, MathJax's TeX set) are
+copied from the npm-locked node_modules/ into build/slides/lib/, and every deck
+points there relatively, so the folder works wherever it is copied and no
+request leaves the machine. Widgets have no kernel in a deck: their live view
+is dropped and the static picture that `utils.widgets.show` saved shows.
+Talk decks are flat (one slide after another), so the Right arrow reaches all.
 
-    python scripts/build_slides.py            # one deck per notebook + index.html
-    python scripts/build_slides.py --talk     # only cells tagged `talk`, one deck per part
-    python scripts/build_slides.py --execute  # execute each notebook fresh first
+    python scripts/build_slides.py                       # every lesson deck + index.html
+    python scripts/build_slides.py notebooks/part1_background/05_attention.ipynb
+    python scripts/build_slides.py --talk                # one deck per part, `talk` cells
+    python scripts/build_slides.py --talk part1          # one part's talk deck
+    python scripts/build_slides.py --execute             # execute each notebook fresh first
+    python scripts/build_slides.py --execute-needed      # only those the deck needs run
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ from __future__ import annotations
 import argparse
 import copy
 import html
-import os
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -25,30 +33,133 @@ from nbconvert.preprocessors import ExecutePreprocessor
 REPO = Path(__file__).resolve().parents[1]
 BUILD = REPO / "build" / "slides"
 NODE = REPO / "node_modules"
+LIB = "lib"  # the libraries' folder inside the build folder
 
-LIBRARIES = {
-    "reveal_url_prefix": "reveal.js",
-    "require_js_url": "requirejs/require.js",
-    "jquery_url": "jquery/dist/jquery.min.js",
-    "widget_renderer_url": "@jupyter-widgets/html-manager/dist/embed-amd.js",
-    "mathjax_url": "mathjax/MathJax.js",
+# What the decks load from node_modules/, copied to lib/ (folders whole). MathJax 2
+# loads its config, the Safe extension, fonts and TeX extensions on demand: this
+# is the TeX + CommonHTML set (1.4 MB of its 73 MB).
+LIBRARY_FILES = [
+    "reveal.js/LICENSE",
+    "reveal.js/dist/reveal.js",
+    "reveal.js/dist/reveal.css",
+    "reveal.js/dist/theme/white.css",
+    "reveal.js/dist/theme/fonts/source-sans-pro/LICENSE",
+    "reveal.js/dist/theme/fonts/source-sans-pro/source-sans-pro.css",
+    *(
+        f"reveal.js/dist/theme/fonts/source-sans-pro/source-sans-pro-{style}.woff"
+        for style in ("regular", "italic", "semibold", "semibolditalic")
+    ),
+    "reveal.js/plugin/notes/notes.js",
+    "requirejs/require.js",
+    "jquery/LICENSE.txt",
+    "jquery/dist/jquery.min.js",
+    "mathjax/LICENSE",
+    "mathjax/MathJax.js",
+    "mathjax/config/TeX-AMS_CHTML-full.js",
+    "mathjax/config/Safe.js",
+    *(f"mathjax/extensions/{name}.js" for name in ("MathMenu", "MathZoom", "Safe")),
+    "mathjax/extensions/TeX",
+    "mathjax/jax/output/CommonHTML",
+    "mathjax/jax/element/mml/optable",
+    "mathjax/fonts/HTML-CSS/TeX/woff",
+]
+LIBRARIES = {  # the exporter's options, relative to the build folder
+    "reveal_url_prefix": f"{LIB}/reveal.js",
+    "require_js_url": f"{LIB}/requirejs/require.js",
+    "jquery_url": f"{LIB}/jquery/dist/jquery.min.js",
+    "mathjax_url": f"{LIB}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
 }
+THEME = "course"  # lib/reveal.js/dist/theme/course.css and course-talk.css
+
+# reveal's white theme with its bundled Source Sans Pro (no web fonts), and
+# notebook cells at projector size across the whole slide: no prompt column, text
+# at least 24 px at 1280x720 (the slide is 1280x720, scaled by 0.96 for its
+# margin), long code lines wrapped, pictures and tables scaled to fit the width.
+THEME_CSS = """@import url(white.css);
+:root {
+  --jp-content-font-family: "Source Sans Pro", Helvetica, sans-serif;
+  --jp-content-font-size1: 30px; --jp-ui-font-size1: 26px; --jp-code-font-size: 26px;
+  --jp-cell-prompt-width: 0px; }
+.reveal h1, .reveal h2, .reveal h3, .reveal h4 { text-transform: none; }
+.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
+.reveal .jp-Cell { padding: 0; }
+.reveal .jp-RenderedMarkdown p, .reveal .jp-RenderedMarkdown li { line-height: 1.3; }
+.reveal .highlight { margin: 0; }
+.reveal pre { width: 100%; box-sizing: border-box; margin: 0; box-shadow: none;
+  line-height: 1.25; white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere; }
+.reveal .jp-OutputArea-output [style*="font-size"] { font-size: 26px !important; }
+.reveal table { font-size: 26px; }
+.reveal .jp-OutputArea-output img { max-width: 100%; height: auto; }
+"""
+# A talk slide is one screen: the slide is a column as tall as the slide, and a
+# cell's picture shrinks (keeping its shape, to 180 px at least) to leave room
+# for the text above it; what still does not fit, the deck check reports.
+TALK_CSS = """@import url(course.css);
+.reveal .slides section > section { height: 100%; box-sizing: border-box; padding: 0;
+  flex-direction: column; justify-content: safe center; }
+.reveal .slides section.present > section.present { display: flex !important; }
+.reveal .slides section > section > * { flex: none; }
+.reveal .slides section > section :is(.fragment, .jp-Cell, .jp-Cell-outputWrapper,
+  .jp-OutputArea, .jp-OutputArea-child):has(.jp-RenderedImage), .reveal .jp-RenderedImage {
+  display: flex; flex-direction: column; flex: 0 1 auto; min-height: 180px; }
+.reveal table th, .reveal table td { padding: 0 0.4em; line-height: 1.15; }
+.reveal td code { padding: 0 0.2em; }
+.reveal .jp-OutputArea-output pre { line-height: 1.15; }
+.reveal .jp-OutputArea-output.jp-RenderedHTMLCommon { line-height: 1.2; }
+.reveal .jp-OutputArea-output sub, .reveal .jp-OutputArea-output sup { line-height: 0; }
+.reveal .jp-OutputArea:has(> .jp-OutputArea-child:nth-child(4)) { display: block;
+  columns: 2; column-gap: 1em; }
+.reveal .jp-OutputArea-child { break-inside: avoid; }
+.reveal .jp-OutputArea-child, .reveal .jp-OutputArea-output { margin: 0; padding-top: 0; padding-bottom: 0; }
+.reveal .jp-RenderedImage img { min-height: 180px; align-self: flex-start;
+  object-fit: contain; object-position: left top; }
+"""
+THEMES = {THEME: THEME_CSS, f"{THEME}-talk": TALK_CSS}
+# Lines that mark a cell for nbval; no use on a slide.
+NBVAL_MARK = re.compile(r"^# NBVAL_\w+\n?", re.MULTILINE)
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+THIRD_PARTY = "third-party-output"  # stripped from the saved notebook (bertviz)
+OUTPUT_ONLY = "talk-output-only"  # a talk deck shows only this cell's outputs
+NOTES_ONLY = "talk-notes"  # a talk deck keeps this markdown cell's text for the notes
+TALK_LINES = 5  # of prose on a talk slide; the rest of a cell goes to the notes
+TALK_CODE_LINES = 8  # a longer code cell shows its outputs; its code goes to the notes
+TALK_CAPTION_LINES = 2  # of prose below code on a talk slide
+TALK_LINE_CHARS = 70  # characters in a line of prose on a talk slide
 
 
-def exporter(out_dir: Path) -> SlidesExporter:
-    missing = [p for p in LIBRARIES.values() if not (NODE / p).exists()]
+def copy_libraries(build: Path) -> None:
+    """Copy the decks' library files from node_modules/ into build/lib/ and write
+    the theme; stop, saying what to run, if node_modules/ lacks one."""
+    missing = [p for p in LIBRARY_FILES if not (NODE / p).exists()]
     if missing:
         sys.exit(
             f"slides stopped: the browser libraries are missing ({missing[0]}): run `make assets`."
         )
+    for name in LIBRARY_FILES:
+        source, target = NODE / name, build / LIB / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(source, target)
+    for name, css in THEMES.items():
+        theme = build / LIB / "reveal.js" / "dist" / "theme" / f"{name}.css"
+        theme.write_text(css, encoding="utf-8")
+
+
+def exporter(talk: bool = False) -> SlidesExporter:
+    """nbconvert's reveal exporter, pointed at lib/ and the course theme. A
+    lesson deck's long slides scroll; a talk deck's slides fit (no scrolling)."""
     ex = SlidesExporter()
-    rel = Path(os.path.relpath(NODE, out_dir))
     for option, path in LIBRARIES.items():
-        setattr(ex, option, (rel / path).as_posix())
-    # nbconvert 7.17 imports mermaid from cdnjs in every deck; no lesson draws a
+        setattr(ex, option, path)
+    # nbconvert 7.17 imports mermaid from a CDN in every deck; no lesson draws a
     # mermaid diagram, so a local no-op module keeps the deck offline.
     ex.mermaid_js_url = "data:text/javascript,export default {initialize() {}};"
-    ex.reveal_scroll = True
+    ex.reveal_theme = f"{THEME}-talk" if talk else THEME
+    ex.reveal_width, ex.reveal_height = "1280", "720"
+    ex.reveal_scroll = not talk
     return ex
 
 
@@ -66,8 +177,166 @@ def execute(nb: nbformat.NotebookNode, folder: Path) -> None:
     ).preprocess(nb, {"metadata": {"path": str(folder)}})
 
 
+def needs_execution(nb: nbformat.NotebookNode) -> bool:
+    """True if the saved notebook lacks outputs the deck shows: cells tagged
+    `third-party-output` are stripped before commit. nbval proves every other
+    saved notebook equals a fresh run, so those need no execution."""
+    return any(THIRD_PARTY in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def for_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy for a deck: no live widget (each widget-view output and the saved
+    widget state dropped, so the static picture `utils.widgets.show` saved is
+    what shows: a deck has no kernel, so the controls would be dead), and no
+    `# NBVAL_...` marker lines in the code."""
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = NBVAL_MARK.sub("", cell.source)
+            cell.outputs = [
+                o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})
+            ]
+    return nb
+
+
 def talk_only(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [c for c in nb.cells if "talk" in c.metadata.get("tags", [])]
+
+
+def flat(cells: list[nbformat.NotebookNode]) -> list[nbformat.NotebookNode]:
+    """Copies of the cells with each `subslide` made a `slide`: a talk deck is one
+    row of slides, so the presenter's Right arrow reaches every one."""
+    cells = copy.deepcopy(cells)
+    for cell in cells:
+        show = cell.metadata.get("slideshow", {})
+        if show.get("slide_type") == "subslide":
+            show["slide_type"] = "slide"
+    return cells
+
+
+LIST_OR_FENCE = re.compile(r"(?:[-*+]|\d+\.) |```")
+
+
+def blocks(markdown: str) -> list[str]:
+    """A markdown cell's blocks: paragraphs, headings, fenced code, and each
+    top-level list item on its own (so a long list can be cut between items)."""
+    out: list[str] = []
+    fenced = False
+    for line in markdown.splitlines():
+        starts = not fenced and (
+            not out
+            or not line.strip()
+            or line.startswith("#")
+            or re.match(r"(?:[-*+]|\d+\.) ", line)
+            or (out[-1].startswith("#"))
+        )
+        if line.strip().startswith("```"):
+            starts, fenced = starts or not fenced, not fenced
+        if not line.strip() and not fenced:
+            out.append("")
+            continue
+        if starts or not out or out[-1] == "":
+            out.append(line)
+        else:
+            out[-1] += "\n" + line
+    return [b for b in out if b]
+
+
+def screen_lines(block: str) -> int:
+    """About how many lines a block takes on a talk slide (75 characters a line)."""
+    text = re.sub(r"[`*_]|\]\([^)]*\)", "", block)
+    return sum(
+        max(1, -(-len(line.strip()) // TALK_LINE_CHARS)) for line in text.splitlines()
+    )
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph cut after each sentence, never inside `code` or **bold**."""
+    parts, start = [], 0
+    for m in re.finditer(r"(?<=[.!?:])\s+(?=[A-Z\"'(*`])", paragraph):
+        head = paragraph[start : m.start()]
+        if head.count("`") % 2 == 0 and head.count("**") % 2 == 0:
+            parts.append(head)
+            start = m.end()
+    return parts + [paragraph[start:]]
+
+
+def on_slide(markdown: str, room: int = TALK_LINES) -> tuple[str, str]:
+    """A talk slide's share of a markdown cell, and the rest for the speaker
+    notes: the headings, then blocks (or a first paragraph's sentences) while
+    they fit in `room` lines on the screen."""
+    shown: list[str] = []
+    rest = blocks(markdown)
+    while rest:
+        block = rest[0]
+        if block.startswith("#"):
+            shown.append(rest.pop(0))
+            continue
+        if screen_lines(block) <= room:
+            room -= screen_lines(block)
+            shown.append(rest.pop(0))
+            continue
+        first = room > 0 and not any(not b.startswith("#") for b in shown)
+        if first and not LIST_OR_FENCE.match(block):
+            parts = sentences(" ".join(block.split()))
+            n = 1
+            while n < len(parts) and screen_lines(" ".join(parts[: n + 1])) <= room:
+                n += 1
+            shown.append(" ".join(parts[:n]))
+            rest[0] = " ".join(parts[n:])
+        break
+    return joined(shown), joined([b for b in rest if b])
+
+
+def joined(parts: list[str]) -> str:
+    """Blocks back into markdown: list items one per line, the rest apart."""
+    out = ""
+    for i, part in enumerate(parts):
+        tight = i and LIST_OR_FENCE.match(part) and LIST_OR_FENCE.match(parts[i - 1])
+        out += ("\n" if tight else "\n\n" if i else "") + part
+    return out
+
+
+def talk_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """The cells a notebook adds to its talk deck: its `talk` cells, flat. A
+    talk slide shows a markdown cell's first few lines (`on_slide`); the rest
+    become the slide's speaker notes (S opens them). A code cell that draws a
+    picture, one of more than TALK_CODE_LINES lines, or one tagged
+    `talk-output-only` shows its outputs, and its code goes to the notes."""
+    cells = []
+    beside_code = False  # on a slide that already shows code: a caption's room
+    for cell in flat(talk_only(nb)):
+        cells.append(cell)
+        if cell.metadata.get("slideshow", {}).get("slide_type") == "slide":
+            beside_code = False
+        if cell.cell_type == "code":
+            beside_code = True
+            for output in cell.outputs:
+                text = output.get("data", {}).get("text/markdown", "")
+                cut = text.find("\n### ", 1)
+                if cut > 0:  # a bench section: its first table shows, the rest is notes
+                    output["data"]["text/markdown"] = text[:cut]
+                    meta = {"slideshow": {"slide_type": "notes"}}
+                    cells.append(
+                        nbformat.v4.new_markdown_cell(text[cut:], metadata=meta)
+                    )
+            long = cell.source.count("\n") >= TALK_CODE_LINES and cell.outputs
+            plot = any("image/png" in o.get("data", {}) for o in cell.outputs)
+            if long or plot or OUTPUT_ONLY in cell.metadata.get("tags", []):
+                cell.metadata["transient"] = {"remove_source": True}
+                meta = {"slideshow": {"slide_type": "notes"}}
+                code = f"```python\n{cell.source}\n```"
+                cells.append(nbformat.v4.new_markdown_cell(code, metadata=meta))
+        else:
+            room = TALK_CAPTION_LINES if beside_code else TALK_LINES
+            if NOTES_ONLY in cell.metadata.get("tags", []):
+                room = 0
+            cell.source, notes = on_slide(cell.source, room)
+            if notes:
+                meta = {"slideshow": {"slide_type": "notes"}}
+                cells.append(nbformat.v4.new_markdown_cell(notes, metadata=meta))
+    return cells
 
 
 def talk_part(path: Path) -> str:
@@ -77,34 +346,39 @@ def talk_part(path: Path) -> str:
     return folder.split("_")[0] if folder.startswith("part") else "part1"
 
 
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+def chosen(targets: list[str], talk: bool) -> list[Path]:
+    """The notebooks to read: all, or those named (paths, or with --talk parts)."""
+    paths = notebooks()
+    if not targets:
+        return paths
+    if talk:
+        parts = {talk_part(p) for p in paths}
+        unknown = sorted(set(targets) - parts)
+        if unknown:
+            sys.exit(f"slides stopped: no part {unknown[0]!r}; parts: {sorted(parts)}")
+        return [p for p in paths if talk_part(p) in targets]
+    wanted = [Path(t).resolve() for t in targets]
+    unknown = [t for t, p in zip(targets, wanted) if p not in paths]
+    if unknown:
+        sys.exit(f"slides stopped: {unknown[0]} is not a notebook under notebooks/")
+    return [p for p in paths if p in wanted]
 
 
-def merge_widget_state(deck: nbformat.NotebookNode, nb: nbformat.NotebookNode) -> None:
-    """Carry a notebook's saved widget models into a combined talk deck."""
-    src = nb.metadata.get("widgets", {}).get(WIDGET_STATE)
-    if not src:
-        return
-    widgets = deck.metadata.setdefault("widgets", {})
-    dst = widgets.setdefault(WIDGET_STATE, {**src, "state": {}})
-    dst["state"].update(src["state"])
-
-
-def write_index(title: str) -> Path:
+def write_index(build: Path, title: str) -> Path:
     """An index of every deck in the build folder: the lesson decks in course
-    order, then the talk decks. Both builds keep each other's decks listed."""
+    order, then the talk decks. Every build keeps the others' decks listed."""
     order = {p.stem: i for i, p in enumerate(notebooks())}
     lessons = sorted(
-        (p for p in BUILD.glob("*.slides.html") if not p.name.startswith("talk_")),
+        (p for p in build.glob("*.slides.html") if not p.name.startswith("talk_")),
         key=lambda p: order.get(p.name.removesuffix(".slides.html"), len(order)),
     )
-    talks = sorted(BUILD.glob("talk_*.slides.html"))
+    talks = sorted(build.glob("talk_*.slides.html"))
     items = "\n".join(
         f'<li><a href="{html.escape(p.name)}">'
         f"{html.escape(p.name.removesuffix('.slides.html').replace('_', ' '))}</a></li>"
         for p in lessons + talks
     )
-    index = BUILD / "index.html"
+    index = build / "index.html"
     index.write_text(
         f"<!doctype html><meta charset='utf-8'><title>{title}</title>"
         f"<body style='font:18px sans-serif;max-width:40em;margin:2em auto'>"
@@ -114,46 +388,74 @@ def write_index(title: str) -> Path:
     return index
 
 
-def main() -> None:
+def build(
+    paths: list[Path],
+    *,
+    talk: bool = False,
+    execute_all: bool = False,
+    execute_needed: bool = False,
+    out: Path = BUILD,
+) -> list[Path]:
+    """Write the decks of these notebooks into `out` (talk: one per part) and
+    the index; return the decks written."""
+    out.mkdir(parents=True, exist_ok=True)
+    copy_libraries(out)
+    ex = exporter(talk)
+    written: list[Path] = []
+    parts: dict[str, nbformat.NotebookNode] = {}
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        if execute_all or (execute_needed and needs_execution(nb)):
+            print(f"executing {path.relative_to(REPO)}", flush=True)
+            execute(nb, path.parent)
+        nb = for_slides(nb)
+        if talk:
+            deck = parts.setdefault(
+                talk_part(path), nbformat.v4.new_notebook(metadata=nb.metadata)
+            )
+            deck.cells += talk_cells(nb)
+            continue
+        body, _ = ex.from_notebook_node(
+            nb, resources={"metadata": {"path": str(path.parent)}}
+        )
+        written.append(out / f"{path.stem}.slides.html")
+        written[-1].write_text(body, encoding="utf-8")
+    for part, deck in parts.items():
+        body, _ = ex.from_notebook_node(deck)
+        written.append(out / f"talk_{part}.slides.html")
+        written[-1].write_text(body, encoding="utf-8")
+    write_index(out, "Transformers Lunch & Learn: slides")
+    return written
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "targets",
+        nargs="*",
+        help="notebooks to build (default: all); with --talk, parts (part1, part2)",
+    )
     parser.add_argument(
         "--talk", action="store_true", help="only `talk` cells, one deck per part"
     )
     parser.add_argument(
         "--execute", action="store_true", help="execute each notebook fresh first"
     )
-    args = parser.parse_args()
-    BUILD.mkdir(parents=True, exist_ok=True)
-    ex = exporter(BUILD)
-    decks: list[tuple[str, Path]] = []
-    parts: dict[str, nbformat.NotebookNode] = {}
-    for path in notebooks():
-        nb = nbformat.read(path, as_version=4)
-        if args.execute:
-            print(f"executing {path.relative_to(REPO)}", flush=True)
-            execute(nb, path.parent)
-        if args.talk:
-            part = talk_part(path)
-            deck = parts.setdefault(
-                part, nbformat.v4.new_notebook(metadata=copy.deepcopy(nb.metadata))
-            )
-            deck.cells += talk_only(nb)
-            merge_widget_state(deck, nb)
-            continue
-        body, _ = ex.from_notebook_node(
-            nb, resources={"metadata": {"path": str(path.parent)}}
-        )
-        out = BUILD / f"{path.stem}.slides.html"
-        out.write_text(body, encoding="utf-8")
-        decks.append((path.stem.replace("_", " "), out))
-    for part, deck in parts.items():
-        body, _ = ex.from_notebook_node(deck)
-        out = BUILD / f"talk_{part}.slides.html"
-        out.write_text(body, encoding="utf-8")
-        decks.append((f"talk: {part}", out))
-    index = write_index("Transformers Lunch & Learn: slides")
+    parser.add_argument(
+        "--execute-needed",
+        action="store_true",
+        help="execute only the notebooks whose deck needs it (`third-party-output` cells)",
+    )
+    args = parser.parse_args(argv)
+    decks = build(
+        chosen(args.targets, args.talk),
+        talk=args.talk,
+        execute_all=args.execute,
+        execute_needed=args.execute_needed,
+    )
     print(
-        f"{len(decks)} decks in {BUILD.relative_to(REPO)}; open {index.relative_to(REPO)}"
+        f"{len(decks)} decks in {BUILD.relative_to(REPO)}; "
+        f"open {(BUILD / 'index.html').relative_to(REPO)}"
     )
 
 
