@@ -12,6 +12,7 @@ Timings live here, never as assertions in unit tests.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -573,6 +574,39 @@ def encoders_section() -> list[str]:
     ]
 
 
+FELT_SECTION = "Widget latency in the browser"
+FELT_JSON = REPO / "build" / "browser" / "latency.json"
+
+
+def felt_section(path: Path = FELT_JSON) -> list[str]:
+    """The browser suite's felt latency (`make browser` writes it): from a
+    control change in Chromium to the widget's new output drawn, per widget and
+    kind of control, kernel round trip and drawing included."""
+    if not path.exists():
+        sys.exit(f"no {path.relative_to(REPO)}: run `make browser` first")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows = [
+        f"| {stem} | {name} | {m['median_ms']:.0f} | {m['p95_ms']:.0f} | {m['changes']} |"
+        for stem, widgets in data.items()
+        for name, m in widgets.items()
+    ]
+    return [
+        f"## {FELT_SECTION}",
+        "",
+        (
+            "From a control change in headless Chromium to the widget's new output "
+            "drawn (JupyterLab, the kernel's round trip and drawing included; `make "
+            "browser`, then `python scripts/bench.py --only felt-latency`). Widgets are "
+            "numbered in notebook order; a typed text applies after the stepper's "
+            "0.3 s pause."
+        ),
+        "",
+        "| notebook | widget, control | median (ms) | p95 (ms) | changes |",
+        "|---|---|---:|---:|---:|",
+        *rows,
+    ]
+
+
 def replace_section(title: str, lines: list[str]) -> None:
     """Put `lines` in place of RESULTS.md's `## title` section (or at its end)."""
     text = OUT.read_text(encoding="utf-8")
@@ -594,10 +628,21 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["gpt", "gpt-no-ablation", "gpt-ablation", "encoders", "race"],
+        choices=[
+            "gpt",
+            "gpt-no-ablation",
+            "gpt-ablation",
+            "encoders",
+            "race",
+            "felt-latency",
+        ],
         help="measure one section again and rewrite only it in RESULTS.md",
     )
     args = parser.parse_args()
+    if args.only == "felt-latency":
+        replace_section(FELT_SECTION, felt_section())
+        print(f"wrote {OUT.relative_to(REPO)}")
+        return
     if args.only == "race":
         from scripts import bench_race
 

@@ -5,8 +5,15 @@ A JupyterLab server starts on a free loopback port, offline, with COURSE_QUICK=1
 notebook the test restarts the kernel and runs all cells through Lab's own
 commands, then asserts: no error output, no widget left on "Loading widget" or
 "Error displaying widget", every widget's output changes when one control of
-each kind is changed, and every bertviz view drew its SVG on this first run. It
-saves a screenshot per notebook into build/browser/. Nothing is saved: Lab's
+each kind is changed, and every bertviz view drew its SVG on this first run.
+It also checks what a learner sees: one view per widget (its static picture
+hidden, no live loss curve left beside the final one), every dropdown choice
+valid for the current input, and the instructions of the form 'take "X"
+instead of "Y"' can be followed in the widget below them. It times each
+control change until the new output is drawn (the latency a person feels) into
+build/browser/latency.json, which `python scripts/bench.py --only felt-latency`
+puts in benchmarks/RESULTS.md. It saves a screenshot per notebook into
+build/browser/. Nothing is saved: Lab's
 autosave is off, any request to write a file is refused (and fails the test),
 and checkpoints go to a temporary folder.
 
@@ -18,8 +25,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -92,6 +101,32 @@ SQUEEZED = """box => [...box.querySelectorAll('input[type=text], textarea, selec
   .map(el => el.closest('.jupyter-widgets').querySelector('.widget-label')?.textContent
     || el.tagName.toLowerCase())"""
 TEXTS = ("The cat sees the dog.", "The dog sees the cat.")
+# One view at a time: the pictures (HTML or PNG outputs) drawn above a live
+# widget of utils.widgets.show in the same cell that are still visible.
+STALE_PICTURES = """box => {
+  if (!box.querySelector('.course-live-widget')) return 0;
+  let count = 0;
+  for (let c = box.closest('.jp-OutputArea-child').previousElementSibling; c;
+       c = c.previousElementSibling) {
+    const out = c.querySelector(':scope > .jp-OutputArea-output');
+    const mime = out && out.getAttribute('data-mime-type');
+    if ((mime === 'image/png' || mime === 'text/html') && c.getClientRects().length) count++;
+  }
+  return count;
+}"""
+# A training cell's live loss curve still shown once training has ended (its
+# final static figure follows).
+LIVE_CURVES = """() => [...panel.content.node.querySelectorAll(WIDGETS)]
+  .filter(box => box.querySelector('.widget-progress, .widget-hprogress'))
+  .filter(box => [...box.querySelectorAll('img')].some(img => img.getClientRects().length))
+  .length""".replace("WIDGETS", repr(WIDGETS))
+# Messages an update gives when an input is out of range for the others.
+INVALID = ("must be", "is not a choice")
+# 'take "X" instead of "Y"' in a markdown cell: both must be buttons of the
+# widget below it.
+INSTRUCTION = re.compile(r'take "(\S+)" instead of "(\S+)"')
+ROUNDS = 5  # timed changes of each control kind per widget
+LATENCY = SHOTS / "latency.json"
 
 
 class Lab:
@@ -276,15 +311,23 @@ def cell_problems(page) -> tuple[list[str], str]:
     return problems, f"slowest cell {slowest['index']}: {slowest['seconds'] or 0:.0f} s"
 
 
-def output_changes(page, box, act, timeout_ms: int = 120_000) -> bool:
-    """Do `act()`; True once the widget's output differs from before."""
+def output_changes(
+    page, box, act, timeout_ms: int = 120_000, times: list[float] | None = None
+) -> bool:
+    """Do `act()`; True once the widget's output differs from before. The time
+    from the control change to the new output drawn goes into `times` (ms)."""
     handle = box.element_handle()
     before = handle.evaluate(OUTPUT)
+    start = time.perf_counter()
     act()
     try:
-        page.wait_for_function(CHANGED, arg=[handle, before], timeout=timeout_ms)
+        page.wait_for_function(
+            CHANGED, arg=[handle, before], timeout=timeout_ms, polling="raf"
+        )
     except Exception:  # noqa: BLE001 -- Playwright's TimeoutError: no change
         return False
+    if times is not None:
+        times.append((time.perf_counter() - start) * 1e3)
     return True
 
 
@@ -309,8 +352,10 @@ def pick_other(select) -> None:
     select.select_option(index=(index + 1) % count)
 
 
-def exercise_widget(page, box) -> list[str]:
-    """Change one control of each kind in the widget; the problems found."""
+def exercise_widget(page, box, times: dict[str, list[float]]) -> list[str]:
+    """Change one control of each kind in the widget (ROUNDS times, timed into
+    `times` by kind); the problems found, among them a picture left beside the live
+    view and an out-of-range choice."""
     problems = [f"{name}: drawn too narrow to use" for name in box.evaluate(SQUEEZED)]
     actions = {"text": type_text, "slider": move_slider, "dropdown": pick_other}
     actions["checkbox"] = lambda checkbox: checkbox.click()
@@ -326,9 +371,92 @@ def exercise_widget(page, box) -> list[str]:
                 problems.append(f"no button of {len(buttons)} changed the output")
             continue
         control = controls.first
-        if not output_changes(page, box, lambda c=control, k=kind: actions[k](c)):
-            problems.append(f"changing its {kind} did not change the output")
+        for round_ in range(ROUNDS):
+            act = lambda c=control, k=kind: actions[k](c)
+            if not output_changes(page, box, act, times=times.setdefault(kind, [])):
+                if not round_:
+                    problems.append(f"changing its {kind} did not change the output")
+                break
+    if box.evaluate(STALE_PICTURES):
+        problems.append("its static picture still shows beside the live view")
+    problems += invalid_choices(page, box)
     return problems
+
+
+def invalid_choices(page, box) -> list[str]:
+    """Type a new text, then pick each dropdown's first and last choice: none
+    may be out of range for the new input (the update would say so)."""
+    problems = []
+    texts, selects = box.locator(CONTROLS["text"]), box.locator(CONTROLS["dropdown"])
+    if texts.count():
+        output_changes(page, box, lambda: type_text(texts.first), 30_000)
+    for i in range(selects.count()):
+        select = selects.nth(i)
+        for index in sorted({0, select.evaluate("s => s.options.length - 1")}):
+            if select.evaluate("s => s.selectedIndex") != index:
+                output_changes(
+                    page,
+                    box,
+                    lambda s=select, k=index: s.select_option(index=k),
+                    30_000,
+                )
+            shown = box.evaluate(OUTPUT)
+            problems += [
+                f"dropdown {i + 1}, choice {index + 1}: '{word}' in the output"
+                for word in INVALID
+                if word in shown
+            ]
+    return problems
+
+
+def instruction_problems(page, notebook: Path) -> list[str]:
+    """Each 'take "X" instead of "Y"' can be followed: the first widget whose
+    buttons offer "Y" offers "X" too, and clicking "X" takes it."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    wanted = [
+        m.groups()
+        for c in cells
+        if c["cell_type"] == "markdown"
+        for m in INSTRUCTION.finditer("".join(c["source"]))
+    ]
+    problems = []
+    for take, instead in wanted:
+        boxes = page.locator(WIDGETS)
+        labels = [
+            boxes.nth(i).locator("button").all_inner_texts()
+            for i in range(boxes.count())
+        ]
+        found = [
+            i
+            for i, names in enumerate(labels)
+            if any(n.startswith(instead) for n in names)
+        ]
+        if not found:
+            problems.append(f'no widget offers "{instead}" to take "{take}" instead')
+            continue
+        box = boxes.nth(found[0])
+        button = box.locator("button", has_text=take).first
+        if not any(n.startswith(take) for n in labels[found[0]]):
+            problems.append(f'the widget offering "{instead}" does not offer "{take}"')
+        elif not output_changes(page, box, button.click, 30_000):
+            problems.append(f'clicking "{take}" did not change the widget')
+    return problems
+
+
+def record_latency(notebook: Path, latencies: dict[str, list[float]]) -> None:
+    """Add this notebook's felt latencies (ms per control change, per widget) to
+    build/browser/latency.json."""
+    data = json.loads(LATENCY.read_text()) if LATENCY.exists() else {}
+    data[notebook.stem] = {
+        name: {
+            "median_ms": round(statistics.median(ms), 1),
+            "p95_ms": round(sorted(ms)[max(0, round(0.95 * len(ms)) - 1)], 1),
+            "changes": len(ms),
+        }
+        for name, ms in latencies.items()
+        if ms
+    }
+    LATENCY.write_text(json.dumps(data, indent=1) + "\n")
 
 
 def save_screenshots(page, stem: str) -> None:
@@ -368,12 +496,22 @@ def run_checks(page, notebook: Path) -> tuple[list[str], str]:
         page.wait_for_function(f"() => !({STUCK})().length", timeout=60_000)
     except Exception:  # noqa: BLE001 -- Playwright's TimeoutError: reported below
         problems += [f"'{text}' is left on the page" for text in page.evaluate(STUCK)]
+    if page.evaluate(LIVE_CURVES):
+        problems.append("a live loss curve still shows beside the final figure")
+    problems += instruction_problems(page, notebook)
     widgets = page.locator(WIDGETS)
-    interactive = 0
+    interactive, latencies = 0, {}
     for i in range(widgets.count()):
         box = widgets.nth(i)
-        interactive += any(box.locator(s).count() for s in CONTROLS.values())
-        problems += [f"widget {i + 1}: {p}" for p in exercise_widget(page, box)]
+        if any(box.locator(s).count() for s in CONTROLS.values()):
+            interactive += 1
+            times: dict[str, list[float]] = {}  # ms per change, by control kind
+            problems += [
+                f"widget {i + 1}: {p}" for p in exercise_widget(page, box, times)
+            ]
+            for kind, ms in times.items():
+                latencies[f"widget {interactive}, {kind}"] = ms
+    record_latency(notebook, latencies)
     drawn = page.evaluate(BERTVIZ)
     problems += [
         f"bertviz view {i + 1} drew no SVG" for i, ok in enumerate(drawn) if not ok
