@@ -13,7 +13,8 @@ PY ?= .venv/bin/python
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 # Every Python process of the test run (pytest, nbval, each kernel) runs offline.
 OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	--durations=10
 
 .PHONY: setup assets lab test unit lint notebooks format clean slides slides-talk bench \
 	bench-cuda nbval nbval-other-cpu determinism browser decks check-decks fresh-clone-check
@@ -33,7 +34,14 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
 	$(PY) -m jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
-test: setup lint unit nbval nbval-other-cpu determinism browser decks
+# The stages in order, stopping at the first that fails; each prints its wall
+# time ("stage NAME: N s"), the figures the README's table of stage times gives.
+STAGES := lint unit nbval nbval-other-cpu determinism browser decks
+test: setup
+	@total=$$(date +%s); for stage in $(STAGES); do start=$$(date +%s); \
+		$(MAKE) --no-print-directory $$stage || exit 1; \
+		echo "stage $$stage: $$(( $$(date +%s) - start )) s"; done; \
+		echo "make test: every stage passed in $$(( $$(date +%s) - total )) s"
 
 # Every notebook re-executed offline and compared with its saved outputs.
 nbval:

@@ -208,3 +208,20 @@ def test_exercise_checks_accept_the_solutions_and_refuse_wrong_answers():
     assert checks.check_smollm2_cache_bytes(None) == NOT_ATTEMPTED
     all_heads = checks.check_smollm2_cache_bytes(lambda n: 2 * 30 * 9 * 64 * n * 4)
     assert "grouped-query" in all_heads
+
+
+# --- the sampling widget -----------------------------------------------------------
+
+
+def test_every_slider_step_changes_the_sampling_view(gpt):
+    """A step too small to move a rounded probability or a seeded draw still
+    shows: the view names the settings it was drawn with."""
+    from utils.sampling_view import make_sampling_update
+
+    encode = lambda text: [ord(c) % 12 for c in text]
+    update = make_sampling_update(gpt, encode, lambda ids: "".join(map(str, ids)), 12)
+    base = {"prompt": "abc", "temperature": 1.0, "top_k": 0, "top_p": 0.9}
+    view = update(**base).html
+    assert "temperature 1.00, top-k off, top-p 0.90" in view
+    for name, value in (("temperature", 1.05), ("top_k", 1), ("top_p", 0.95)):
+        assert update(**{**base, name: value}).html != view, name

@@ -71,6 +71,14 @@ def stages_html(
     )
 
 
+def settings_line(temperature: float, top_k: int, top_p: float) -> str:
+    """The settings a view was drawn with, so that every slider move shows,
+    even one too small to change a rounded probability or a seeded draw."""
+    k = f"top-k {top_k}" if top_k else "top-k off"
+    p = f"top-p {top_p:.2f}" if top_p < 1 else "top-p off"
+    return f"temperature {temperature:.2f}, {k}, {p}"
+
+
 def make_sampling_update(
     model: LanguageModel,
     encode: Callable[[str], list[int]],
@@ -108,7 +116,8 @@ def make_sampling_update(
         draws = torch.multinomial(probs[-1], N_DRAWS, replacement=True, generator=g)
         kept = int((probs[-1] > 0).sum())
         lines = [
-            f"<p><b>{kept}</b> of {vocab_size:,} tokens can be drawn. "
+            f"<p>{settings_line(t, k, p)}: <b>{kept}</b> of {vocab_size:,} tokens "
+            "can be drawn. "
             f"{N_DRAWS} draws of the next token: "
             + " ".join(f"<code>{html.escape(labels[i])}</code>" for i in draws.tolist())
             + "</p>"

@@ -84,7 +84,16 @@ STUCK = """() => ['Loading widget', 'Error displaying widget']
 WIDGETS = ".jp-OutputArea-output > .jupyter-widgets"
 OUTPUT = """box => [...box.querySelectorAll('.widget-html-content, img, .jp-OutputArea-output')]
   .map(el => el.tagName === 'IMG' ? el.src : el.innerHTML).join('\\n')"""
-CHANGED = f"([box, before]) => ({OUTPUT})(box) !== before"
+# True once the output differs from `before`; with `settle` (ms), "settled" once
+# the kernel has stayed idle that long with no change (a control that changes
+# nothing costs seconds, not the whole timeout). window.settle is reset per act.
+CHANGED = f"""([box, before, settle]) => {{
+  const now = performance.now(), s = window.settle ??= {{busy: now}};
+  if (panel.sessionContext.session?.kernel?.status !== 'idle') s.busy = now;
+  if (({OUTPUT})(box) !== before) return true;
+  return settle > 0 && now - s.busy > settle ? 'settled' : false;
+}}"""
+SETTLE_MS = 3000  # idle this long after a change that must not wait the timeout
 BERTVIZ = """() => [...panel.content.node.querySelectorAll('div[id^="bertviz-"]')]
   .map(view => view.querySelectorAll('svg *').length > 0)"""
 CONTROLS = {
@@ -312,19 +321,32 @@ def cell_problems(page) -> tuple[list[str], str]:
 
 
 def output_changes(
-    page, box, act, timeout_ms: int = 120_000, times: list[float] | None = None
+    page,
+    box,
+    act,
+    timeout_ms: int = 120_000,
+    times: list[float] | None = None,
+    settle: bool = False,
 ) -> bool:
     """Do `act()`; True once the widget's output differs from before. The time
-    from the control change to the new output drawn goes into `times` (ms)."""
+    from the control change to the new output drawn goes into `times` (ms).
+    With `settle`, False as soon as the kernel has been idle for SETTLE_MS with
+    no change (for controls that may rightly change nothing)."""
     handle = box.element_handle()
     before = handle.evaluate(OUTPUT)
+    page.evaluate("() => { window.settle = undefined; }")
     start = time.perf_counter()
     act()
     try:
-        page.wait_for_function(
-            CHANGED, arg=[handle, before], timeout=timeout_ms, polling="raf"
+        result = page.wait_for_function(
+            CHANGED,
+            arg=[handle, before, SETTLE_MS if settle else 0],
+            timeout=timeout_ms,
+            polling="raf",
         )
     except Exception:  # noqa: BLE001 -- Playwright's TimeoutError: no change
+        return False
+    if result.json_value() is not True:
         return False
     if times is not None:
         times.append((time.perf_counter() - start) * 1e3)
@@ -367,13 +389,16 @@ def exercise_widget(page, box, times: dict[str, list[float]]) -> list[str]:
             kind == "button"
         ):  # the first button that changes the output (e.g. not "back")
             buttons = [controls.nth(i) for i in range(controls.count())]
-            if not any(output_changes(page, box, b.click, 30_000) for b in buttons):
+            changed = (output_changes(page, box, b.click, settle=True) for b in buttons)
+            if not any(changed):
                 problems.append(f"no button of {len(buttons)} changed the output")
             continue
         control = controls.first
         for round_ in range(ROUNDS):
             act = lambda c=control, k=kind: actions[k](c)
-            if not output_changes(page, box, act, times=times.setdefault(kind, [])):
+            timed = times.setdefault(kind, [])
+            # the first change must show (a failure otherwise); later ones may not
+            if not output_changes(page, box, act, times=timed, settle=round_ > 0):
                 if not round_:
                     problems.append(f"changing its {kind} did not change the output")
                 break
@@ -389,17 +414,13 @@ def invalid_choices(page, box) -> list[str]:
     problems = []
     texts, selects = box.locator(CONTROLS["text"]), box.locator(CONTROLS["dropdown"])
     if texts.count():
-        output_changes(page, box, lambda: type_text(texts.first), 30_000)
+        output_changes(page, box, lambda: type_text(texts.first), settle=True)
     for i in range(selects.count()):
         select = selects.nth(i)
         for index in sorted({0, select.evaluate("s => s.options.length - 1")}):
             if select.evaluate("s => s.selectedIndex") != index:
-                output_changes(
-                    page,
-                    box,
-                    lambda s=select, k=index: s.select_option(index=k),
-                    30_000,
-                )
+                pick = lambda s=select, k=index: s.select_option(index=k)
+                output_changes(page, box, pick, settle=True)
             shown = box.evaluate(OUTPUT)
             problems += [
                 f"dropdown {i + 1}, choice {index + 1}: '{word}' in the output"
