@@ -245,6 +245,27 @@ def test_retraining_one_model_leaves_the_other_entries_untouched(tmp_path):
     )
 
 
+def test_forced_training_reuses_a_hit_only_when_asked(tmp_path, monkeypatch):
+    """force=True trains again; with COURSE_REUSE_TRAINED=1 (make nbval) a hit
+    stands, so a model is trained once per test run."""
+    fits = []
+
+    def fit(model):
+        fits.append(1)
+        return History([1.0])
+
+    def train(force: bool) -> bool:
+        build = lambda: torch.nn.Linear(2, 2)
+        return cache.cached_model("m", {}, 0, build, fit, force=force, root=tmp_path)[2]
+
+    assert train(force=False) is False and len(fits) == 1  # a miss: trained
+    assert train(force=True) is False and len(fits) == 2  # forced: trained again
+    monkeypatch.setenv(cache.REUSE_ENV, "1")
+    assert train(force=True) is True and len(fits) == 2  # reused
+    monkeypatch.setenv(cache.REUSE_ENV, "0")
+    assert train(force=True) is False and len(fits) == 3
+
+
 def test_model_cache_folder_can_be_moved(tmp_path):
     """COURSE_MODEL_CACHE points the model cache elsewhere (the determinism
     check trains into an empty folder)."""

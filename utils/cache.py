@@ -33,6 +33,17 @@ from utils.training import History
 # COURSE_MODEL_CACHE moves the cache, e.g. to an empty folder so that every
 # model is trained afresh (scripts/check_determinism.py).
 CACHE_DIR = Path(os.environ.get("COURSE_MODEL_CACHE") or ASSETS_DIR / "trained")
+# COURSE_REUSE_TRAINED=1 lets a cache hit stand even where a lesson asks to
+# train live (`force=True`): `make nbval` sets it, so that the notebooks load the
+# models the unit tests trained instead of training each one a second time
+# (their outputs are not compared: they depend on the CPU). A learner's run, the
+# browser suite and the determinism check train live as the lesson says.
+REUSE_ENV = "COURSE_REUSE_TRAINED"
+
+
+def reuse_trained() -> bool:
+    """True when COURSE_REUSE_TRAINED=1 (or any value but 0) is set."""
+    return os.environ.get(REUSE_ENV, "") not in ("", "0")
 
 
 def cache_key(name: str, config: dict[str, Any], seed: int, data: str = "") -> str:
@@ -98,12 +109,13 @@ def cached_model(
     History; both run after `seed_everything(seed)`. On a hit the weights and
     history are loaded instead. Either way the generators are re-seeded with
     `seed + 1` at the end, so whatever the notebook samples next is the same
-    after a hit as after a fresh training. `force=True` always trains.
+    after a hit as after a fresh training. `force=True` always trains, unless
+    COURSE_REUSE_TRAINED is set (`reuse_trained`).
     """
     folder = entry_dir(name, config, seed, root, data)
     seed_everything(seed)
     model = build()
-    history = None if force else load_entry(folder, model)
+    history = None if force and not reuse_trained() else load_entry(folder, model)
     was_cached = history is not None
     if history is None:
         history = fit(model)
