@@ -578,6 +578,12 @@ FELT_SECTION = "Widget latency in the browser"
 FELT_JSON = REPO / "build" / "browser" / "latency.json"
 
 
+def felt_when(path: Path) -> str:
+    """When and where build/browser/latency.json was written."""
+    day = time.strftime("%Y-%m-%d", time.localtime(path.stat().st_mtime))
+    return f"{day}, {machine()[0].removeprefix('- ')}"
+
+
 def felt_section(path: Path = FELT_JSON) -> list[str]:
     """The browser suite's felt latency (`make browser` writes it): from a
     control change in Chromium to the widget's new output drawn, per widget and
@@ -597,8 +603,11 @@ def felt_section(path: Path = FELT_JSON) -> list[str]:
             "From a control change in headless Chromium to the widget's new output "
             "drawn (JupyterLab, the kernel's round trip and drawing included; `make "
             "browser`, then `python scripts/bench.py --only felt-latency`). Widgets are "
-            "numbered in notebook order; a typed text applies after the stepper's "
-            "0.3 s pause."
+            "numbered in notebook order, counting those with controls; a typed text "
+            "applies after the stepper's 0.3 s pause. Each control is changed 5 "
+            "times; fewer changes mean that the later ones drew nothing new (e.g. a "
+            "dropdown back on a choice with the same view). From the last `make "
+            f"browser` run: {felt_when(path)}."
         ),
         "",
         "| notebook | widget, control | median (ms) | p95 (ms) | changes |",
@@ -634,6 +643,7 @@ def main() -> None:
             "gpt-ablation",
             "encoders",
             "race",
+            "race-latency",
             "felt-latency",
         ],
         help="measure one section again and rewrite only it in RESULTS.md",
@@ -641,6 +651,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.only == "felt-latency":
         replace_section(FELT_SECTION, felt_section())
+        print(f"wrote {OUT.relative_to(REPO)}")
+        return
+    if args.only == "race-latency":  # only the per-word timing, into race.json
+        from scripts import bench_race
+
+        result = bench_race.measure_latency()
+        replace_section(RACE_SECTION, bench_race.section(result))
         print(f"wrote {OUT.relative_to(REPO)}")
         return
     if args.only == "race":

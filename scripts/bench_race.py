@@ -183,7 +183,28 @@ def measure(
         print(result[part][-1], flush=True)
         out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     if "ms_per_word" in parts:
-        result["ms_per_word"] = {n: ms_per_word(n) for n in SMALL_NAMES}
+        result.update(latency_fields())
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
+def latency_fields() -> dict:
+    """Milliseconds per written word for the three models, and where and when
+    they were measured (timings need a quiet machine: run nothing beside it)."""
+    from scripts.bench import machine
+
+    day = time.strftime("%Y-%m-%d")
+    where = machine()[0].removeprefix("- ")
+    return {
+        "ms_per_word": {n: ms_per_word(n) for n in NAMES},
+        "ms_per_word_measured": f"{day}, {where}",
+    }
+
+
+def measure_latency(out: Path = RACE_JSON) -> dict:
+    """Measure only the per-word timing again, keeping the saved runs."""
+    result = json.loads(out.read_text(encoding="utf-8"))
+    result.update(latency_fields())
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return result
 
@@ -245,7 +266,10 @@ def section(result: dict) -> list[str]:
                 "Writing one word, batch 1 (milliseconds per word when the decoder is made "
                 "to write n words; best of 5): the GRU's step costs the same at every "
                 "length, our transformer reruns its decoder on the whole prefix (no "
-                "key/value cache)."
+                "key/value cache). Measured on "
+                f"{result.get('ms_per_word_measured', 'an unrecorded machine')}, "
+                "with nothing else running (`python scripts/bench.py --only "
+                "race-latency` measures it again alone)."
             ),
             "",
             "| model | " + " | ".join(f"n = {n}" for n in lengths) + " |",
@@ -257,4 +281,6 @@ def section(result: dict) -> list[str]:
                 + " | ".join(f"{row[n]:.2f}" for n in lengths)
                 + " |"
             )
+    if result.get("note"):  # how the runs were measured (race.json's "note")
+        lines += ["", result["note"]]
     return lines

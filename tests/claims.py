@@ -260,7 +260,9 @@ def from_notebooks(folder: Path = NOTEBOOKS) -> Metrics:
     out: Metrics = {}
     lesson3 = _outputs(folder / "03_rnn_seq2seq.ipynb")
     lesson6 = _outputs(folder / "06_transformer.ipynb")
-    for _, text in lesson3 + lesson6:
+    for src, text in lesson3 + lesson6:
+        if "show_ms_per_word" in src:  # rows of milliseconds, not BLEU
+            continue
         for line in text.splitlines():
             if m := BLEU_ROW.match(line.strip()):
                 values = [float(v) for v in m.group(2).split()]
@@ -471,6 +473,18 @@ RACE_CLAIMS = [
           (_r("small/2000", "attn", "mean"), _r("small/2000", "transformer", "mean")),
           lambda m: 0 < m[_r("small/2000", "transformer", "mean")]
           - m[_r("small/2000", "attn", "mean")] < 8),
+]
+LENGTHS = ("10", "25", "50", "120")  # words written, in race.json's ms_per_word
+LATENCY_CLAIMS = [
+    Claim(L6, "writing a word costs the attention GRU less than half of what it "
+              "costs our transformer, at every length",
+          tuple(f"ms/{k}/{n}" for k in ("attn", "transformer") for n in LENGTHS),
+          lambda m: all(m[f"ms/attn/{n}"] < 0.5 * m[f"ms/transformer/{n}"] for n in LENGTHS)),
+    Claim(L6, "the GRUs' cost per word does not grow from 10 to 120 words, while the "
+              "transformer's grows by more than a fifth",
+          tuple(f"ms/{k}/{n}" for k in RACE_MODELS.values() for n in ("10", "120")),
+          lambda m: all(m[f"ms/{k}/120"] <= 1.1 * m[f"ms/{k}/10"] for k in ("gru", "attn"))
+          and m["ms/transformer/120"] > 1.2 * m["ms/transformer/10"]),
 ]
 # fmt: on
 

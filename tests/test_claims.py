@@ -376,7 +376,9 @@ def test_head_contrast_claims_hold_and_fail_on_the_wrong_pair():
 # --- lesson 6: the race at equal time and on little data (race.json) ----------
 
 
-@pytest.mark.parametrize("claim", claims.RACE_CLAIMS, ids=lambda c: c.says[:40])
+@pytest.mark.parametrize(
+    "claim", claims.RACE_CLAIMS + claims.LATENCY_CLAIMS, ids=lambda c: c.says[:40]
+)
 def test_race_claims_are_quoted_from_lesson_6(claim):
     assert " ".join(claim.says.split()) in _prose(claim.where), claim.says
 
@@ -393,3 +395,15 @@ def test_race_claims_hold_on_the_bench_and_fail_on_a_changed_one(tmp_path):
     changed = tmp_path / "race.json"
     changed.write_text(json.dumps(result), encoding="utf-8")
     assert len(failures(claims.race_metrics(changed), claims.RACE_CLAIMS)) == 5
+
+
+def test_latency_claims_hold_on_the_bench_and_fail_on_a_cached_transformer(tmp_path):
+    """They hold on the recorded timing; a transformer as cheap per word as the
+    attention GRU and as flat (what a key/value cache would give) fails both."""
+    assert failures(claims.race_metrics(), claims.LATENCY_CLAIMS) == []
+    result = json.loads(claims.RACE.read_text(encoding="utf-8"))
+    timing = result["ms_per_word"]
+    timing["transformer_seq2seq"] = dict(timing["gru_attention_seq2seq"])
+    changed = tmp_path / "race.json"
+    changed.write_text(json.dumps(result), encoding="utf-8")
+    assert len(failures(claims.race_metrics(changed), claims.LATENCY_CLAIMS)) == 2
