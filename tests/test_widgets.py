@@ -130,9 +130,11 @@ def test_examples_fill_the_text_box():
         examples={"text": ["one", "two"]},
     )
     picker = box.children[0].children[-1]
+    assert picker.label == "examples ..."  # shown, not a blank box
     picker.value = "two"
     assert text.value == "two" and "<b>two</b>" in box.children[1].value
     assert picker.value is None  # ready to pick the same one again
+    assert picker.index == 0 and picker.label == "examples ..."
 
 
 def test_debounced_calls_once_after_a_burst():

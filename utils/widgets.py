@@ -250,8 +250,11 @@ def show(
         control.observe(refresh, names="value")
     pickers = []
     for name, texts in (examples or {}).items():
+        # index 0, not value None: None alone would select nothing and show a
+        # blank box, from which choosing "examples ..." does nothing.
         picker = widgets.Dropdown(
             options=[("examples ...", None)] + [(t, t) for t in texts],
+            index=0,
             description="try",
             layout={"width": "max-content"},
         )
@@ -259,7 +262,8 @@ def show(
         def pick(change: Any, name: str = name, picker: Any = picker) -> None:
             if change.new is not None:
                 controls[name].value = change.new
-                picker.value = None
+                picker.value = None  # back to "examples ...", ready to pick again
+                picker.index = 0  # (inside this observer, value None alone is blank)
 
         picker.observe(pick, names="value")
         pickers.append(picker)
