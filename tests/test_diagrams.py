@@ -9,6 +9,17 @@ from matplotlib.text import Text
 
 from utils import diagrams
 
+
+def course_map_part_1() -> Figure:
+    """Part 1's strip, lesson 1.3 current: the longest titles, one in bold."""
+    return diagrams.draw_course_map(1, current=3)
+
+
+def course_map_part_2() -> Figure:
+    """Part 2's strip, lesson 2.2 current: the longest part name."""
+    return diagrams.draw_course_map(2, current=2)
+
+
 KEY_LABELS = {
     diagrams.draw_seq2seq: ["the", "cake", "Der", "Kuchen", "<bos>", "<eos>",
                             "GRU", "encoder", "decoder", "German", "next input"],
@@ -20,6 +31,17 @@ KEY_LABELS = {
                                     "masked self-attention", "cross-attention",
                                     "feed-forward", "encoder output", "softmax",
                                     "German", "Kuchen", "2 ×"],
+    diagrams.draw_gpt: ["R", "embedding", "masked self-attention, rotary",
+                        "feed-forward", "4 ×", "no\ncross-attention",
+                        "the past", "LayerNorm", "84 characters", "⏎",
+                        "shifted by one"],
+    diagrams.draw_kv_cache: ["without a cache", "with a cache", "cached", "new",
+                             "query", "keys", "values", "$k_5$", "$v_1$",
+                             "$q_5$"],
+    course_map_part_1: ["Part 1: Background", "1.1", "How would you",
+                        "1.3", "seq2seq:", "1.6", "The transformer"],
+    course_map_part_2: ["Part 2: Encoders", "2.1", "Encoders", "2.2",
+                        "Decoders", "2.4", "Scaling out"],
 }  # fmt: skip
 
 
@@ -105,3 +127,63 @@ def test_encoder_decoder_shows_lesson_6s_number_of_blocks():
     labels = " ".join(t.get_text() for t in texts(fig))
     assert labels.count(f"{TransformerConfig().n_layers} ×") == 2
     plt.close(fig)
+
+
+def test_gpt_shows_lesson_2_2s_number_of_blocks():
+    from utils.tasks.shakespeare import RECIPES
+
+    fig = diagrams.draw_gpt()
+    labels = [t.get_text() for t in texts(fig)]
+    assert f"{RECIPES['lesson'].model.n_layers} ×" in labels
+    assert "6 ×" in [t.get_text() for t in texts(diagrams.draw_gpt(6))]
+    plt.close("all")
+
+
+def kv_boxes(fig: Figure, color: str) -> list:
+    """The key and value boxes edged in `color`, left to right."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import FancyBboxPatch
+
+    boxes = [p for p in fig.axes[0].patches if isinstance(p, FancyBboxPatch)]
+    return sorted((p for p in boxes if p.get_edgecolor() == to_rgba(color)),
+                  key=lambda p: p.get_x())  # fmt: skip
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_kv_cache_computes_only_the_newest_key_and_value(n):
+    fig = diagrams.draw_kv_cache(n)
+    labels = [t.get_text() for t in texts(fig)]
+    assert labels.count("cached") == n - 1 and labels.count("new") == 1
+    grey = kv_boxes(fig, "#999999")  # read back: only in the cached panel
+    assert len(grey) == 2 * (n - 1)
+    middle = fig.get_size_inches()[0] / 2
+    assert all(p.get_x() > middle for p in grey)
+    for color in ("blue", "green"):  # computed: n keys without, 1 with a cache
+        computed = kv_boxes(fig, diagrams.PALETTE[color])
+        assert sum(p.get_x() < middle for p in computed) == n
+        assert sum(p.get_x() > middle for p in computed) == 1
+    plt.close(fig)
+
+
+def test_course_map_highlights_the_current_lesson_and_marks_coming_ones(
+    monkeypatch,
+):
+    monkeypatch.setattr(diagrams, "lesson_exists", lambda lesson: lesson.number < 3)
+    fig = diagrams.draw_course_map(1, current=2)
+    boxes = [t.get_text() for t in texts(fig) if t.get_text()[:2] == "1."]
+    bold = [t.get_text() for t in texts(fig) if t.get_fontweight() == "bold"]
+    assert len(boxes) == 6
+    assert bold == ["Part 1: Background and the Transformer",
+                    "1.2\nFrom words to\ntensors"]  # fmt: skip
+    coming = [b.split("\n")[0] for b in boxes if b.endswith("(coming)")]
+    assert coming == ["1.3", "1.4", "1.5", "1.6"]
+    plt.close(fig)
+    fig = diagrams.draw_course_map(1)  # no current lesson: nothing in bold
+    assert [t.get_fontweight() for t in texts(fig)][1:] == ["normal"] * 6
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("part, current", [(9, None), (1, 42), (2, 5)])
+def test_course_map_rejects_an_unknown_part_or_lesson(part, current):
+    with pytest.raises(ValueError, match=f"no (part|lesson) {current or part}"):
+        diagrams.draw_course_map(part, current)

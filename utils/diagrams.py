@@ -1,8 +1,9 @@
 """Architecture diagrams, drawn with matplotlib: the RNN encoder-decoder
 (lesson 3), queries, keys and values (lesson 5), the transformer block and the
-encoder-decoder transformer (lesson 6). One idea per figure, sized for a
-1280x720 projector; each function returns a pyplot Figure, so a notebook
-shows it with `plt.show()` like any other figure.
+encoder-decoder transformer (lesson 6), the decoder-only GPT and its key/value
+cache (part 2), and a "you are here" strip of the course map for talks. One
+idea per figure, sized for a 1280x720 projector; each function returns a
+pyplot Figure, so a notebook shows it with `plt.show()` like any other figure.
 
 Every canvas measures in inches from its bottom-left corner, so a box's size
 on the slide is its size in the code.
@@ -10,6 +11,7 @@ on the slide is its size in the code.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -20,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
+from utils.course import LESSONS, PARTS, lesson_exists
 from utils.style import PALETTE
 
 FONT = 15  # the course style's font.size
@@ -36,8 +39,10 @@ def _canvas(width: float, height: float) -> tuple[Figure, Axes]:
 
 
 def _tint(color: str, alpha: float = 0.22) -> tuple[float, ...]:
-    """A course colour mixed into white, opaque, so lines behind a box hide."""
-    return tuple(1 - alpha * (1 - c) for c in to_rgba(PALETTE[color])[:3])
+    """A course colour (or any matplotlib colour) mixed into white, opaque, so
+    lines behind a box hide."""
+    rgb = to_rgba(PALETTE.get(color, color))[:3]
+    return tuple(1 - alpha * (1 - c) for c in rgb)
 
 
 def _box(
@@ -50,15 +55,17 @@ def _box(
     *,
     dashed: bool = False,
     size: float = FONT,
+    tint: float = 0.22,
 ) -> None:
-    """A rounded box w x h centred at xy, tinted with a course colour (or a
-    dashed outline around a group), `text` inside."""
+    """A rounded box w x h centred at xy, tinted with a course colour or any
+    matplotlib colour (or a dashed outline around a group), `text` inside;
+    tint: how much colour fills it, from 0 (white) to 1 (the full colour)."""
     (x, y), style = xy, "round,pad=0,rounding_size=0.08"
-    fill = "none" if dashed else _tint(color)
+    fill = "none" if dashed else _tint(color, tint)
     ax.add_patch(
         FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle=style, fc=fill,
-                       ec=PALETTE[color], lw=2.5, ls="--" if dashed else "-",
-                       zorder=1 if dashed else 2)
+                       ec=PALETTE.get(color, color), lw=2.5,
+                       ls="--" if dashed else "-", zorder=1 if dashed else 2)
     )  # fmt: skip
     if text:
         _label(ax, xy, text, fontsize=size)
@@ -232,4 +239,117 @@ def draw_encoder_decoder(n_layers: int = 2) -> Figure:
     _box(ax, (d, 5.35), "Linear + softmax over German words", w + 1, 0.55, "purple")
     _arrow(ax, (d, 5.63), (d, 6.05))
     _label(ax, (d, 6.35), "Der Mann kauft den Kuchen . <eos>", fontweight="bold")
+    return fig
+
+
+def draw_gpt(n_layers: int = 4) -> Figure:
+    """Part 2: the decoder-only GPT as `utils.transformer.GPT` builds it.
+    Characters are embedded, run through `n_layers` of lesson 6's blocks
+    (masked self-attention, feed-forward; no encoder, so no cross-attention),
+    a final LayerNorm, and a linear layer + softmax that scores the next
+    character at every position: the output is the input shifted by one.
+    Lesson 2.2's CPU recipe, RECIPES["lesson"], has n_layers = 4 and rotary
+    positions: they turn queries and keys inside attention, so nothing is
+    added to the embeddings."""
+    fig, ax = _canvas(9.0, 5.0)
+    x, w, step = 4.0, 3.4, 0.45  # the column's centre and width; character spacing
+    note = {"color": "#555555", "fontsize": 14, "fontstyle": "italic"}
+    chars_in, chars_out = "ROMEO:", "OMEO:⏎"
+    xs = [x + step * (i - (len(chars_in) - 1) / 2) for i in range(len(chars_in))]
+    for cx, a, b in zip(xs, chars_in, chars_out):  # one column per position
+        _label(ax, (cx, 0.3), a)
+        _arrow(ax, (cx, 0.5), (cx, 0.78))
+        _arrow(ax, (cx, 4.26), (cx, 4.52))
+        _label(ax, (cx, 4.72), b, fontweight="bold")
+    _label(ax, (xs[-1] + 0.4, 0.3), "characters in", ha="left", **note)
+    _label(ax, (xs[-1] + 0.4, 4.72), "the next characters: shifted by one",
+           ha="left", **note)  # fmt: skip
+    _box(ax, (x, 1.0), "embedding", w, 0.44, "sky")
+    _arrow(ax, (x, 1.22), (x, 1.6))
+    _box(ax, (x, 2.18), "", w + 0.4, 1.4, "blue", dashed=True)
+    _box(ax, (x, 1.83), "masked self-attention, rotary", w, 0.46, "orange")
+    _arrow(ax, (x, 2.06), (x, 2.3))
+    _box(ax, (x, 2.53), "feed-forward", w, 0.46, "green")
+    _label(ax, (x - w / 2 - 0.6, 2.18), f"{n_layers} ×", fontweight="bold")
+    causal = ("lesson 6's Block, but no\ncross-attention; a causal\n"
+              "mask: each position sees\nonly itself and the past")  # fmt: skip
+    _label(ax, (x + w / 2 + 0.4, 2.18), causal, ha="left", **note)
+    _arrow(ax, (x, 2.76), (x, 3.1))
+    _box(ax, (x, 3.33), "LayerNorm", 1.9, 0.46, "sky")
+    _arrow(ax, (x, 3.56), (x, 3.8))
+    _box(ax, (x, 4.03), "Linear + softmax over 84 characters", w + 1.0, 0.46, "purple")
+    return fig
+
+
+def draw_kv_cache(n: int = 5) -> Figure:
+    """Part 2: generating token n, its query needs the keys and values of all n
+    positions. Without a cache the model computes them all again, every step;
+    with `utils.attention.KVCache` the first n - 1 are read back and only the
+    newest position's key and value are computed. Up to 5 positions fit a
+    1280x720 slide; each one more widens it by 1.8 in."""
+    panel = 1.4 + 0.9 * n  # each panel's width
+    fig, ax = _canvas(2 * panel + 0.2, 4.0)
+    grey, dim = "#999999", "#555555"  # a cached box's edge and text
+    for ox, title, cache in ((0.0, "without a cache", False),
+                             (panel + 0.2, "with a cache", True)):  # fmt: skip
+        xs = [ox + 1.25 + 0.9 * i for i in range(n)]
+        _label(ax, (ox + panel / 2, 3.65), title, fontweight="bold")
+        _label(ax, (ox + 0.15, 1.75), "keys", ha="left", fontsize=14)
+        _label(ax, (ox + 0.15, 1.1), "values", ha="left", fontsize=14)
+        for i, cx in enumerate(xs, start=1):
+            old = cache and i < n  # read back from the cache, not computed
+            for y, name, color in ((1.75, "k", "blue"), (1.1, "v", "green")):
+                _box(ax, (cx, y), "", 0.6, 0.46, grey if old else color,
+                     tint=0.22 if old else 0.5)  # fmt: skip
+                _label(ax, (cx, y), f"${name}_{i}$", dim if old else "black")
+            _arrow(ax, (xs[-1], 2.72), (cx, 1.98), color="orange")
+            if cache:
+                _label(ax, (cx, 0.4), "cached" if old else "new",
+                       dim if old else "black", fontsize=14,
+                       fontweight="normal" if old else "bold")  # fmt: skip
+        _box(ax, (xs[-1], 2.95), f"$q_{n}$", 0.6, 0.46, "orange", tint=0.5)
+        _label(ax, (xs[-1] + 0.4, 2.95), "query", ha="left", fontsize=14)
+        if not cache:
+            _label(ax, ((xs[0] + xs[-1]) / 2, 0.4),
+                   f"all {n} keys and values computed again", fontsize=14)  # fmt: skip
+    ax.plot([panel + 0.1] * 2, [0.2, 3.8], color="#cccccc", lw=1.5)
+    return fig
+
+
+def draw_course_map(part: int, current: int | None = None) -> Figure:
+    """A "you are here" strip for a talk: the lessons of one part of the
+    course map (`utils.course.LESSONS`) left to right, the `current` one
+    filled orange, the ones not written yet dashed, grey and marked (coming)."""
+    if part not in PARTS:
+        raise ValueError(f"no part {part}: the course has parts {list(PARTS)}")
+    lessons = [lesson for lesson in LESSONS if lesson.part == part]
+    numbers = [lesson.number for lesson in lessons]
+    if current is not None and current not in numbers:
+        raise ValueError(f"part {part} has no lesson {current}: it has {numbers}")
+    texts = []  # each box's lines: its number, its title wrapped, (coming)
+    for lesson in lessons:
+        lines = [f"{part}.{lesson.number}", *textwrap.wrap(lesson.title, 15)]
+        if not lesson_exists(lesson):
+            lines.append("(coming)")
+        texts.append("\n".join(lines))
+    gap = 0.32  # the arrow's length between two boxes
+    w = min(2.6, (12.4 - gap * (len(lessons) - 1)) / len(lessons))  # <= 12.7 in
+    h = 0.25 * max(text.count("\n") + 1 for text in texts) + 0.2
+    fig, ax = _canvas(len(lessons) * (w + gap) - gap + 0.3, h + 0.75)
+    y = 0.15 + h / 2
+    _label(ax, (0.15, h + 0.45), f"Part {part}: {PARTS[part]}", ha="left",
+           fontweight="bold")  # fmt: skip
+    for i, (lesson, text) in enumerate(zip(lessons, texts)):
+        x = 0.15 + w / 2 + i * (w + gap)
+        if lesson.number == current:  # you are here
+            _box(ax, (x, y), "", w, h, "orange", tint=0.8)
+            _label(ax, (x, y), text, fontsize=14, fontweight="bold")
+        elif not lesson_exists(lesson):
+            _box(ax, (x, y), "", w, h, "#999999", dashed=True)
+            _label(ax, (x, y), text, "#777777", fontsize=14)
+        else:
+            _box(ax, (x, y), "", w, h, "blue", tint=0.1)
+            _label(ax, (x, y), text, fontsize=14)
+        if i:
+            _arrow(ax, (x - w / 2 - gap, y), (x - w / 2, y))
     return fig
