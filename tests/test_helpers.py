@@ -268,3 +268,47 @@ def test_quick_mode_puts_a_banner_over_the_loss_figure(monkeypatch, quick):
     banners = [obj.data for obj in shown if "Quick mode" in obj.data]
     assert len(banners) == (1 if quick else 0)
     assert all("a tenth of its steps" in b for b in banners)
+
+
+def test_bench_rows_reads_the_first_table_of_a_bench_section(monkeypatch):
+    from utils import runtime
+
+    section = (
+        "### Sentiment\n\nSome words.\n\n| classifier | accuracy |\n|---|---:|\n"
+        "| majority | 50.0% ± 0.0% |\n| frozen | 74.5% ± 8.6% |\n\nMore words.\n\n"
+        "| other | table |\n|---|---|\n| x | y |\n"
+    )
+    monkeypatch.setattr(runtime, "bench_section", lambda title, sub="": section)
+    rows = runtime.bench_rows("Encoders at work", "### Sentiment")
+    assert rows == [
+        {"classifier": "majority", "accuracy": "50.0% ± 0.0%"},
+        {"classifier": "frozen", "accuracy": "74.5% ± 8.6%"},
+    ]
+    monkeypatch.setattr(
+        runtime, "bench_section", lambda title, sub="": "*No figures yet*"
+    )
+    assert runtime.bench_rows("Nothing") == []
+
+
+def test_cell_numbers_reads_every_number_of_a_table_cell():
+    from utils.runtime import cell_numbers
+
+    assert cell_numbers("74.5% ± 8.6%") == [74.5, 8.6]
+    assert cell_numbers("16,330") == [16330.0]
+    assert cell_numbers("1.687") == [1.687]
+    assert cell_numbers("-0.5 to 2") == [-0.5, 2.0]
+    assert cell_numbers("yes") == []
+
+
+def test_the_recorded_benches_give_the_tables_the_lessons_draw():
+    from utils.runtime import bench_rows, cell_numbers
+
+    sentiment = bench_rows("Encoders at work", "### Sentiment")
+    assert sentiment[0]["classifier"] == "majority"
+    assert cell_numbers(sentiment[0]["accuracy, mean ± sd"]) == [50.0, 0.0]
+    assert len(sentiment) == 3
+    ablation = bench_rows("Pretraining a small GPT", "### Ablation")
+    assert ablation[0]["run"] == "the lesson's recipe" and len(ablation) >= 5
+    assert all(
+        len(cell_numbers(r["validation loss (nats/char)"])) == 1 for r in ablation
+    )

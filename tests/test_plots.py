@@ -3,6 +3,7 @@
 import matplotlib
 import pytest
 import torch
+from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
 from utils.plots import draw_weight_bars
@@ -35,3 +36,44 @@ def test_weight_bars_mark_the_uniform_weight_and_leave_room_for_values():
     assert ax.get_legend().get_texts()[0].get_text() == "uniform (1/6)"
     assert ax.get_xlim() == pytest.approx((0, 0.4 * 1.18))
     assert ax.get_title() == ""
+
+
+def test_grouped_bars_one_colour_per_series_one_group_per_key():
+    from utils.plots import draw_bleu_bars, draw_grouped_bars
+
+    ax = Figure().subplots()
+    table = {
+        "MiniLM": {"top 1": 93.0, "top 5": 100.0},
+        "TF-IDF": {"top 1": 47.0, "top 5": 80.0},
+    }
+    draw_grouped_bars(ax, table, "queries answered (%)", "hits")
+    assert [b.get_height() for b in ax.patches] == [93.0, 100.0, 47.0, 80.0]
+    xs = [b.get_x() + b.get_width() / 2 for b in ax.patches]
+    assert xs == pytest.approx([-0.2, 0.8, 0.2, 1.2])  # side by side in each group
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["top 1", "top 5"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["MiniLM", "TF-IDF"]
+    assert (ax.get_ylabel(), ax.get_title()) == ("queries answered (%)", "hits")
+    ax = Figure().subplots()
+    draw_bleu_bars(ax, {"GRU": {"all": 30.0, "3-7": 80.0, "8-12": 40.0}})
+    assert [b.get_height() for b in ax.patches] == [80.0, 40.0]  # "all" left out
+    assert ax.get_xlabel() == "English sentence length (words)"
+
+
+def test_row_bars_top_to_bottom_with_error_bars_and_a_reference_line():
+    from utils.plots import draw_row_bars
+
+    ax = Figure().subplots()
+    values = {"majority": 50.0, "frozen": 74.5, "fine-tuned": 70.5}
+    draw_row_bars(ax, values, {"frozen": 8.6, "fine-tuned": 6.0}, xlabel="accuracy (%)",
+                  line=50, line_label="chance")  # fmt: skip
+    assert [b.get_width() for b in ax.patches] == [50.0, 74.5, 70.5]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(values)
+    assert ax.yaxis_inverted()  # the first row at the top
+    [bars] = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    spans = bars.lines[2][0].get_segments()  # one horizontal line per row
+    assert [s[1][0] - s[0][0] for s in spans] == pytest.approx([0.0, 17.2, 12.0])
+    assert [t.get_text() for t in ax.texts] == ["50.0 ", "74.5 ", "70.5 "]
+    assert [t.get_position()[0] for t in ax.texts] == list(values.values())
+    [line] = [ln for ln in ax.lines if ln.get_label() == "chance"]
+    assert list(line.get_xdata()) == [50, 50]
+    assert ax.get_xlabel() == "accuracy (%)"

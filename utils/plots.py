@@ -1,6 +1,7 @@
 """Pictures that several lessons draw: attention weights as a heat map or, for
-one query, as bars; masks, and BLEU by sentence length. Each draws on a given
-matplotlib Axes, so a lesson lays out its own figure.
+one query, as bars; masks; grouped bars (BLEU by sentence length, search hits)
+and one bar per row (a bench's results). Each draws on a given matplotlib
+Axes, so a lesson lays out its own figure.
 """
 
 from __future__ import annotations
@@ -99,19 +100,58 @@ def draw_mask(ax: Axes, mask: torch.Tensor, title: str) -> None:
     ax.set_title(title)
 
 
+def draw_grouped_bars(
+    ax: Axes, table: dict[str, dict[str, float]], ylabel: str, title: str = ""
+) -> None:
+    """Grouped bars: `table` maps each series (a colour, in the legend) to its
+    value per group (the x axis, in the first series' order)."""
+    series = list(table)
+    groups = list(next(iter(table.values())))
+    width = 0.8 / len(series)
+    for k, name in enumerate(series):
+        xs = [i + (k - (len(series) - 1) / 2) * width for i in range(len(groups))]
+        ax.bar(xs, [table[name][g] for g in groups], width, label=name)
+    ax.set_xticks(range(len(groups)), groups)
+    ax.set(ylabel=ylabel, title=title)
+    ax.legend()
+
+
 def draw_bleu_bars(ax: Axes, table: dict[str, dict[str, float]]) -> None:
     """Grouped bars: BLEU for each length bucket (groups) and system (colours);
     `table` maps system -> bleu_by_bucket's dict (its "all" entry is skipped)."""
-    systems = list(table)
-    buckets = [b for b in next(iter(table.values())) if b != "all"]
-    width = 0.8 / len(systems)
-    for k, system in enumerate(systems):
-        xs = [i + (k - (len(systems) - 1) / 2) * width for i in range(len(buckets))]
-        ax.bar(xs, [table[system][b] for b in buckets], width, label=system)
-    ax.set_xticks(range(len(buckets)), buckets)
-    ax.set(
-        xlabel="English sentence length (words)",
-        ylabel="BLEU (0-100)",
-        title="Held-out BLEU by sentence length",
-    )
-    ax.legend()
+    by_bucket = {
+        s: {b: v for b, v in row.items() if b != "all"} for s, row in table.items()
+    }
+    draw_grouped_bars(ax, by_bucket, "BLEU (0-100)", "Held-out BLEU by sentence length")
+    ax.set_xlabel("English sentence length (words)")
+
+
+def draw_row_bars(
+    ax: Axes,
+    values: dict[str, float],
+    errors: dict[str, float] | None = None,
+    *,
+    xlabel: str,
+    line: float | None = None,
+    line_label: str = "",
+    fmt: str = "{:.1f}",
+) -> None:
+    """One horizontal bar per row, in the dict's order from the top, its value
+    written inside its end, an error bar where `errors` has one (e.g. the standard
+    deviation over folds), and a dashed line at `line` (a target, a chance
+    level) when given."""
+    rows = range(len(values))
+    xerr = [errors.get(k, 0.0) for k in values] if errors else None
+    ax.barh(rows, list(values.values()), xerr=xerr, color=PALETTE["blue"], capsize=6)
+    for row, value in zip(rows, values.values()):  # inside the bar's end
+        ax.text(
+            value, row, fmt.format(value) + " ", ha="right", va="center", color="white"
+        )
+    if line is not None:
+        ax.axvline(line, color=PALETTE["vermillion"], ls="--", lw=2.5, label=line_label)
+        if line_label:
+            ax.legend(loc="upper right")
+    ax.set_yticks(rows, list(values))
+    ax.invert_yaxis()  # the first row at the top
+    ax.set_xlabel(xlabel)
+    ax.grid(False, axis="y")

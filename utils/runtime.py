@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 
 import numpy as np
 import torch
@@ -93,3 +94,27 @@ def bench_section(title: str, sub: str = "") -> str:
             return f"*No `{sub}` figures under `{title}` yet: run `make bench`.*"
         return "### " + parts[0].rstrip() + "\n"
     return head + body.rstrip() + "\n"
+
+
+def bench_rows(title: str, sub: str = "") -> list[dict[str, str]]:
+    """The first table of a bench section (`bench_section`'s Markdown) as rows
+    of {column: cell text}; [] while `make bench` has not written it."""
+    lines = bench_section(title, sub).splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("|")), None)
+    if start is None:
+        return []
+    table = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        table.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    head, body = table[0], table[2:]  # table[1] is the |---| line
+    return [dict(zip(head, row)) for row in body]
+
+
+def cell_numbers(cell: str) -> list[float]:
+    """The numbers in a table cell, in order: "74.5% ± 8.6%" -> [74.5, 8.6],
+    "16,330" -> [16330.0]."""
+    return [
+        float(x.replace(",", "")) for x in re.findall(r"-?\d[\d,]*(?:\.\d+)?", cell)
+    ]
