@@ -6,7 +6,10 @@ copied from the npm-locked node_modules/ into build/slides/lib/, and every deck
 points there relatively, so the folder works wherever it is copied and no
 request leaves the machine. Widgets have no kernel in a deck: their live view
 is dropped and the static picture that `utils.widgets.show` saved shows.
-Talk decks are flat (one slide after another), so the Right arrow reaches all.
+Talk decks are flat (one slide after another), so the Right arrow reaches all,
+and each slide is one screen: a few lines of prose (fewer above a picture),
+the rest in the speaker notes; long printouts in two columns; each lesson's
+first slide shows where the lesson sits in the course (its course map).
 
     python scripts/build_slides.py                       # every lesson deck + index.html
     python scripts/build_slides.py notebooks/part1_background/05_attention.ipynb
@@ -19,8 +22,10 @@ Talk decks are flat (one slide after another), so the Right arrow reaches all.
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import html
+import io
 import re
 import shutil
 import sys
@@ -31,6 +36,7 @@ from nbconvert import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # utils, for the course map
 BUILD = REPO / "build" / "slides"
 NODE = REPO / "node_modules"
 LIB = "lib"  # the libraries' folder inside the build folder
@@ -107,9 +113,10 @@ TALK_CSS = """@import url(course.css);
 .reveal .jp-OutputArea-output pre { line-height: 1.15; }
 .reveal .jp-OutputArea-output.jp-RenderedHTMLCommon { line-height: 1.2; }
 .reveal .jp-OutputArea-output sub, .reveal .jp-OutputArea-output sup { line-height: 0; }
-.reveal .jp-OutputArea:has(> .jp-OutputArea-child:nth-child(4)) { display: block;
-  columns: 2; column-gap: 1em; }
+.reveal .celltag_talk-columns .jp-OutputArea { display: block; columns: 2; column-gap: 1em; }
 .reveal .jp-OutputArea-child { break-inside: avoid; }
+.reveal .celltag_talk-columns :is(.jp-OutputArea-child, .jp-OutputArea-output, pre) {
+  break-inside: auto; overflow: visible; }
 .reveal .jp-OutputArea-child, .reveal .jp-OutputArea-output { margin: 0; padding-top: 0; padding-bottom: 0; }
 .reveal .jp-RenderedImage img { min-height: 180px; align-self: flex-start;
   object-fit: contain; object-position: left top; }
@@ -120,12 +127,16 @@ NBVAL_MARK = re.compile(r"^# NBVAL_\w+\n?", re.MULTILINE)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 THIRD_PARTY = "third-party-output"  # stripped from the saved notebook (bertviz)
+STATIC_WIDGET = "static-widget"  # a deck's mark on a cell whose widget was dropped
 OUTPUT_ONLY = "talk-output-only"  # a talk deck shows only this cell's outputs
 NOTES_ONLY = "talk-notes"  # a talk deck keeps this markdown cell's text for the notes
+COLUMNS = "talk-columns"  # a talk deck sets this cell's long printout in two columns
 TALK_LINES = 5  # of prose on a talk slide; the rest of a cell goes to the notes
+TALK_LEAD_LINES = 3  # of prose above a picture on the same talk slide
 TALK_CODE_LINES = 8  # a longer code cell shows its outputs; its code goes to the notes
 TALK_CAPTION_LINES = 2  # of prose below code on a talk slide
 TALK_LINE_CHARS = 70  # characters in a line of prose on a talk slide
+TALK_COLUMN_LINES = 14  # a printout longer than this goes in two columns
 
 
 def copy_libraries(build: Path) -> None:
@@ -194,9 +205,10 @@ def for_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = NBVAL_MARK.sub("", cell.source)
-            cell.outputs = [
-                o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})
-            ]
+            kept = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
+            if len(kept) < len(cell.outputs):
+                cell.metadata[STATIC_WIDGET] = True  # its outputs: the static picture
+            cell.outputs = kept
     return nb
 
 
@@ -262,10 +274,14 @@ def sentences(paragraph: str) -> list[str]:
     return parts + [paragraph[start:]]
 
 
-def on_slide(markdown: str, room: int = TALK_LINES) -> tuple[str, str]:
+def on_slide(
+    markdown: str, room: int = TALK_LINES, whole_lists: bool = False
+) -> tuple[str, str]:
     """A talk slide's share of a markdown cell, and the rest for the speaker
     notes: the headings, then blocks (or a first paragraph's sentences) while
-    they fit in `room` lines on the screen."""
+    they fit in `room` lines on the screen. With `whole_lists` (a lead-in
+    above a picture), a list that does not fit goes to the notes whole, with
+    the line that introduces it: no slide shows half a list."""
     shown: list[str] = []
     rest = blocks(markdown)
     while rest:
@@ -286,6 +302,11 @@ def on_slide(markdown: str, room: int = TALK_LINES) -> tuple[str, str]:
             shown.append(" ".join(parts[:n]))
             rest[0] = " ".join(parts[n:])
         break
+    if whole_lists and rest and LIST_OR_FENCE.match(rest[0]):
+        while shown and LIST_OR_FENCE.match(shown[-1]):
+            rest.insert(0, shown.pop())
+        if shown and shown[-1].rstrip().endswith(":") and not shown[-1].startswith("#"):
+            rest.insert(0, shown.pop())
     return joined(shown), joined([b for b in rest if b])
 
 
@@ -298,29 +319,69 @@ def joined(parts: list[str]) -> str:
     return out
 
 
-def talk_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+def course_map_cell(path: Path) -> nbformat.NotebookNode | None:
+    """A picture for the slide that opens a notebook's talk: where its lesson
+    sits in its part (`utils.diagrams.draw_course_map`), or, for the
+    start-here notebook, the first part's lessons. None for a notebook that
+    is not a lesson of the map."""
+    import matplotlib.pyplot as plt
+
+    from utils.course import LESSONS
+    from utils.diagrams import draw_course_map
+
+    folder = REPO / "notebooks"
+    if not path.resolve().is_relative_to(folder):
+        return None
+    where = path.resolve().relative_to(folder).as_posix()
+    found = [(x.part, x.number) for x in LESSONS if x.path == where]
+    if not found and "/" in where:  # not a lesson of the map
+        return None
+    part, current = found[0] if found else (1, None)
+    fig = draw_course_map(part, current)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=100)
+    plt.close(fig)
+    image = base64.b64encode(png.getvalue()).decode("ascii")
+    output = nbformat.v4.new_output("display_data", data={"image/png": image})
+    meta = {"slideshow": {"slide_type": "-"}, "transient": {"remove_source": True}}
+    call = f"draw_course_map({part}, {current})"
+    return nbformat.v4.new_code_cell(call, outputs=[output], metadata=meta)
+
+
+def talk_cells(
+    nb: nbformat.NotebookNode, path: Path | None = None
+) -> list[nbformat.NotebookNode]:
     """The cells a notebook adds to its talk deck: its `talk` cells, flat. A
-    talk slide shows a markdown cell's first few lines (`on_slide`); the rest
-    become the slide's speaker notes (S opens them). A code cell that draws a
+    talk slide shows a markdown cell's first few lines (`on_slide`: fewer above
+    a picture on the same slide, a caption's below code); the rest
+    become the slide's speaker notes (S opens them), as do the words around a
+    Markdown table that a cell prints (a bench section). A code cell that draws a
     picture, one of more than TALK_CODE_LINES lines, or one tagged
-    `talk-output-only` shows its outputs, and its code goes to the notes."""
+    `talk-output-only` shows its outputs, and its code goes to the notes.
+    With the notebook's `path`, the talk's first slide of a lesson also shows
+    where the lesson sits in the course (`course_map_cell`)."""
     cells = []
+    where = course_map_cell(path) if path else None
     beside_code = False  # on a slide that already shows code: a caption's room
-    for cell in flat(talk_only(nb)):
+    talk = flat(talk_only(nb))
+    for i, cell in enumerate(talk):
         cells.append(cell)
         if cell.metadata.get("slideshow", {}).get("slide_type") == "slide":
             beside_code = False
         if cell.cell_type == "code":
             beside_code = True
+            printed = "".join(o.get("text", "") for o in cell.outputs)
+            if printed.count("\n") > TALK_COLUMN_LINES:
+                cell.metadata["tags"] = [*cell.metadata.get("tags", []), COLUMNS]
             for output in cell.outputs:
                 text = output.get("data", {}).get("text/markdown", "")
-                cut = text.find("\n### ", 1)
-                if cut > 0:  # a bench section: its first table shows, the rest is notes
-                    output["data"]["text/markdown"] = text[:cut]
+                table, rest = first_table(text)
+                if (
+                    table and rest
+                ):  # a bench section: its table shows, its words are notes
+                    output["data"]["text/markdown"] = table
                     meta = {"slideshow": {"slide_type": "notes"}}
-                    cells.append(
-                        nbformat.v4.new_markdown_cell(text[cut:], metadata=meta)
-                    )
+                    cells.append(nbformat.v4.new_markdown_cell(rest, metadata=meta))
             long = cell.source.count("\n") >= TALK_CODE_LINES and cell.outputs
             plot = any("image/png" in o.get("data", {}) for o in cell.outputs)
             if long or plot or OUTPUT_ONLY in cell.metadata.get("tags", []):
@@ -328,15 +389,52 @@ def talk_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
                 meta = {"slideshow": {"slide_type": "notes"}}
                 code = f"```python\n{cell.source}\n```"
                 cells.append(nbformat.v4.new_markdown_cell(code, metadata=meta))
+        elif NOTES_ONLY in cell.metadata.get("tags", []):
+            cell.metadata["slideshow"] = {"slide_type": "notes"}  # said, not shown
         else:
             room = TALK_CAPTION_LINES if beside_code else TALK_LINES
-            if NOTES_ONLY in cell.metadata.get("tags", []):
-                room = 0
-            cell.source, notes = on_slide(cell.source, room)
+            lead = not beside_code and picture_follows(talk[i + 1 :])
+            if lead:
+                room = TALK_LEAD_LINES
+            cell.source, notes = on_slide(cell.source, room, whole_lists=lead)
             if notes:
                 meta = {"slideshow": {"slide_type": "notes"}}
                 cells.append(nbformat.v4.new_markdown_cell(notes, metadata=meta))
+        if where is not None:  # under the first slide's text
+            cells.append(where)
+            where = None
     return cells
+
+
+def first_table(markdown: str) -> tuple[str, str]:
+    """A Markdown text's first table, and the rest of the text (its headings,
+    paragraphs and later tables): ("", markdown) when it has none."""
+    lines = markdown.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("|")), None)
+    if start is None:
+        return "", markdown
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    rest = "\n".join(lines[:start] + ["..."] + lines[end:]).strip()
+    return "\n".join(lines[start:end]) + "\n", rest
+
+
+def shows_picture(cell: nbformat.NotebookNode) -> bool:
+    """Does a code cell leave a picture: a figure, or a widget's static view?"""
+    data = [o.get("data", {}) for o in cell.get("outputs", [])]
+    widget = STATIC_WIDGET in cell.metadata or any(WIDGET_VIEW in d for d in data)
+    return any("image/png" in d or (widget and "text/html" in d) for d in data)
+
+
+def picture_follows(cells: list[nbformat.NotebookNode]) -> bool:
+    """Is there a picture further down the same slide (before the next `slide`)?"""
+    for cell in cells:
+        if cell.metadata.get("slideshow", {}).get("slide_type") == "slide":
+            return False
+        if cell.cell_type == "code" and shows_picture(cell):
+            return True
+    return False
 
 
 def talk_part(path: Path) -> str:
@@ -413,7 +511,7 @@ def build(
             deck = parts.setdefault(
                 talk_part(path), nbformat.v4.new_notebook(metadata=nb.metadata)
             )
-            deck.cells += talk_cells(nb)
+            deck.cells += talk_cells(nb, path)
             continue
         body, _ = ex.from_notebook_node(
             nb, resources={"metadata": {"path": str(path.parent)}}

@@ -12,9 +12,12 @@ Then it visits every slide and measures: what overflows the slide (an element
 past its right or bottom edge, or a scroll box hiding content), the smallest
 body text (markdown, code, table text) in px at 1280x720, whether the slide
 carries a picture (img, svg, canvas or a widget's static picture), and its lines
-of prose. A talk deck fails on overflow or text under 24 px; the picture share
-(at least half) and the five-line rule are reported, with the offending slides.
-Screenshots go into build/slides/screenshots/.
+of prose. A talk deck fails on overflow, on text under 24 px, on a picture on
+fewer than half of its slides, or on more than five lines of prose on a slide;
+each failure names the offending slides. Lesson decks (for reading, not
+projecting) report the same findings without failing. Screenshots go into
+build/slides/screenshots/: every slide of a talk deck (talk_part1.slides-07.png
+is its 8th), and a lesson deck's first slide with a picture.
 
     python scripts/check_decks.py            # after `make slides` / `make slides-talk`
     python scripts/check_decks.py --copied   # check a copy of the folder, elsewhere
@@ -50,9 +53,6 @@ VIEWPORT = {"width": 1280, "height": 720}
 MIN_FONT_PX = 24  # projector size: body text at 1280x720
 MIN_PICTURE_SHARE = 0.5  # of a talk deck's slides
 MAX_PROSE_LINES = 5  # on one talk slide
-# The picture share and the five-line rule are content fixes in the notebooks:
-# reported, not failed, until the talk decks meet them.
-ENFORCE_DENSITY = False
 
 # reveal.js is loaded by require.js, so it is an AMD module, not window.Reveal.
 REVEAL = """window.requirejs && Object.entries(requirejs.s.contexts._.defined)
@@ -193,7 +193,7 @@ def deck_sources() -> dict[str, Deck]:
         nb = nbformat.read(path, as_version=4)
         decks[f"{path.stem}.slides"] = Deck(nb.cells, talk=False)
         talk = decks.setdefault(f"talk_{talk_part(path)}.slides", Deck([], talk=True))
-        talk.cells += talk_cells(nb)
+        talk.cells += talk_cells(nb, path)
     for deck in decks.values():
         deck.widget_cells = widget_cells(deck.cells)
     return decks
@@ -342,16 +342,15 @@ def measure(
         )
     name = deck.name.removesuffix(".html")
     first = next((s for s in slides if s["picture"]), slides[0] if slides else None)
-    for s in ([first] if first else []) + (overflowing if source.talk else []):
+    shown = slides if source.talk else [first] if first else []
+    for s in shown:  # every talk slide; a lesson deck's first picture
         page.evaluate(GO, s["index"])
         page.wait_for_timeout(100)
-        suffix = "" if s is first else f"-{s['index']:02d}"
+        suffix = f"-{s['index']:02d}" if source.talk else ""
         page.screenshot(path=shots / f"{name}{suffix}.png")
     if not source.talk:
         return [], overflow + fonts_low + density
-    if ENFORCE_DENSITY:
-        return overflow + fonts_low + density, []
-    return overflow + fonts_low, density
+    return overflow + fonts_low + density, []
 
 
 def print_table(rows: list[dict]) -> None:

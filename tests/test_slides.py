@@ -167,9 +167,79 @@ def test_a_talk_deck_moves_plotting_long_code_and_extra_tables_to_the_notes():
     assert f"{caption} {notes[1]}" == nb.cells[1].source.strip()
     assert md["data"]["text/markdown"] == table  # the notebook's output is untouched
     shown = next(c for c in cells if c.source == "Markdown(bench)").outputs[0]
-    assert shown["data"]["text/markdown"] == "### Main\n\n| a |\n|---|\n| 1 |\n"
-    assert notes[3] == "\n### More\n\n| b |\n|---|\n| 2 |"
-    assert notes[4] == "Said, not shown." and cells[-2].source == ""
+    assert shown["data"]["text/markdown"] == "| a |\n|---|\n| 1 |\n"  # the table alone
+    assert notes[3] == "### Main\n\n...\n\n### More\n\n| b |\n|---|\n| 2 |"
+    assert notes[4] == "Said, not shown." and cells[-1].source == notes[4]  # whole
+
+
+def png_output():
+    return nbformat.v4.new_output(
+        "display_data", {"image/png": "iVBOR", "text/plain": "<Figure>"}
+    )
+
+
+def test_prose_above_a_picture_keeps_three_lines_and_never_half_a_list():
+    items = "\n".join(f"- role {i}, one short line" for i in range(3))
+    above = cell(
+        "markdown",
+        f"## Step 1\n\nEach token plays three roles:\n\n{items}",
+        "slide",
+        ["talk"],
+    )
+    picture = cell("code", "plt.imshow(w)", "fragment", ["talk"], [png_output()])
+    cells = build_slides.talk_cells(nbformat.v4.new_notebook(cells=[above, picture]))
+    assert cells[0].source == "## Step 1"  # 4 lines do not fit in 3: all go
+    assert notes_of(cells)[0] == f"Each token plays three roles:\n\n{items}"
+    # the same prose on a slide of its own keeps its five lines
+    alone = build_slides.talk_cells(nbformat.v4.new_notebook(cells=[above]))
+    assert alone[0].source == above.source
+    # a picture on the next slide leaves this one its five lines
+    later = cell("code", "plt.imshow(w)", "slide", ["talk"], [png_output()])
+    cells = build_slides.talk_cells(nbformat.v4.new_notebook(cells=[above, later]))
+    assert cells[0].source == above.source
+    # a widget's static picture counts as a picture too
+    widget = cell(
+        "code",
+        "show(f, c)",
+        "fragment",
+        ["talk"],
+        [html_output("<b>v</b>"), widget_output()],
+    )
+    deck = build_slides.for_slides(nbformat.v4.new_notebook(cells=[above, widget]))
+    assert build_slides.talk_cells(deck)[0].source == "## Step 1"
+    short = cell("markdown", "## Try it\n\nType a sentence.", "slide", ["talk"])
+    cells = build_slides.talk_cells(nbformat.v4.new_notebook(cells=[short, picture]))
+    assert cells[0].source == short.source
+
+
+def test_each_lessons_first_talk_slide_shows_where_it_sits_in_the_course():
+    from utils.course import LESSONS
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            cell("markdown", "## The deck's question", "slide", ["talk"]),
+            cell("markdown", "Ask the room.", "notes", ["talk"]),
+            cell("markdown", "## Build it", "slide", ["talk"]),
+        ]
+    )
+    lesson = LESSONS[2]  # 1.3
+    path = build_slides.REPO / "notebooks" / lesson.path
+    cells = build_slides.talk_cells(nb, path)
+    maps = [c for c in cells if c.cell_type == "code"]
+    assert len(maps) == 1 and maps[0].source == "draw_course_map(1, 3)"
+    assert cells.index(maps[0]) == 1  # on the first slide, under its text
+    assert "image/png" in maps[0].outputs[0]["data"]
+    assert check_decks.expected_slides(cells) == (2, 2)  # no slide added
+    start = build_slides.REPO / "notebooks" / "00_start_here.ipynb"
+    [first] = [c for c in build_slides.talk_cells(nb, start) if c.cell_type == "code"]
+    assert first.source == "draw_course_map(1, None)"
+    for elsewhere in (
+        build_slides.REPO / "notebooks" / "part9_x" / "01_x.ipynb",
+        Path("/tmp/01_x.ipynb"),
+    ):
+        assert all(
+            c.cell_type == "markdown" for c in build_slides.talk_cells(nb, elsewhere)
+        )
 
 
 def test_only_notebooks_with_stripped_outputs_need_executing(tmp_path):
@@ -269,6 +339,8 @@ def test_the_check_passes_a_fitting_talk_deck_copied_elsewhere(browser, tmp_path
     assert float(row["font px"]) >= check_decks.MIN_FONT_PX
     assert row["overflow"] == 0 and row["prose>5"] == 0
     assert row["pictures"] == "2/4"  # the widget's static picture, the bertviz view
+    shots = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
+    assert shots == [f"talk_part9.slides-{i:02d}.png" for i in range(4)]  # every slide
 
 
 def test_the_check_finds_overflow_and_a_missing_library(browser, tmp_path):
@@ -299,6 +371,9 @@ def test_the_check_finds_overflow_and_a_missing_library(browser, tmp_path):
     )
     assert any(p.startswith("request failed") and "Safe.js" in p for p in problems)
     assert "1 widget controls in the deck (no kernel: dead)" in problems
+    # a talk deck also fails on too few pictures and on a wordy slide
+    assert any(p.startswith("pictures on 20% of the slides") for p in problems)
+    assert any(p.startswith("prose: slide 4 ('clause 0") for p in problems)
 
 
 def test_the_presenters_key_must_reach_every_slide(browser, tmp_path):
