@@ -544,9 +544,6 @@ BLANKS = {
     "Shall I compare thee to a summer's d_y?": "a",
 }
 SPREAD_PART2 = REPO / "benchmarks" / "claims_spread_part2.json"
-CV_ROW = re.compile(
-    r"^\| (majority|frozen MiniLM[^|]*|MiniLM fine-tuned[^|]*) \| ([\d.]+)% ± ([\d.]+)%"
-)
 
 
 def mlm_metrics(model) -> Metrics:
@@ -582,21 +579,16 @@ def mlm_from_notebook(path: Path = PART2 / f"{L21}.ipynb") -> Metrics:
             "mlm/top3_rate": float(rates.group(2))}  # fmt: skip
 
 
-def classifier_metrics(results: Path = REPO / "benchmarks" / "RESULTS.md") -> Metrics:
+def classifier_metrics() -> Metrics:
     """Mean and sd accuracy (%) of the three classifiers, from `make bench`."""
+    from utils.runtime import bench_rows, cell_numbers
+
+    names = {"majority": "majority", "frozen": "frozen", "fine-tuned": "finetune"}
     out: Metrics = {}
-    for line in results.read_text(encoding="utf-8").splitlines():
-        if m := CV_ROW.match(line):
-            key = m.group(1).split()[0 if m.group(1) == "majority" else 1]
-            key = {
-                "majority": "majority",
-                "MiniLM": "frozen",
-                "fine-tuned": "finetune",
-            }[key]
-            out[f"cv/{key}/mean"], out[f"cv/{key}/sd"] = (
-                float(m.group(2)),
-                float(m.group(3)),
-            )
+    for row in bench_rows("Encoders at work", "### Sentiment"):
+        key = next(v for k, v in names.items() if k in row["classifier"])
+        mean, sd = cell_numbers(row["accuracy, mean ± sd"])
+        out[f"cv/{key}/mean"], out[f"cv/{key}/sd"] = mean, sd
     return out
 
 
@@ -630,10 +622,6 @@ RULES = {
     "beam search, 4 beams": {"beams": 4},
 }
 SAMPLED = ("T = 0.8", "T = 0.8, top-k 10", "T = 1.0, top-p 0.9")
-PRETRAIN_ROW = re.compile(
-    r"^\| (nanoGPT's CPU recipe|the lesson's recipe|lesson[^|]*?)(?: \(our GPT\))? \|"
-    r" [^|]+ \| ([\d.]+) \|"
-)
 
 
 def loops(text: str) -> bool:
@@ -683,19 +671,20 @@ def gpt_from_notebook(path: Path = PART2 / f"{L22}.ipynb") -> Metrics:
     return {"gpt/valid_loss": loss, **_decoding(samples)}
 
 
-def pretraining_metrics(results: Path = REPO / "benchmarks" / "RESULTS.md") -> Metrics:
+def pretraining_metrics() -> Metrics:
     """Validation losses of `make bench`'s pretraining race (`gpt/bench/<run>`)
     and its ablation (`gpt/ablation/<run>`), and the measured time ratio of the
     lesson's recipe to the baseline."""
-    text = results.read_text(encoding="utf-8")
-    section = text.split("## Pretraining a small GPT")[1].split("\n## ")[0]
-    race, rest = section.split("### Ablation")
-    ablation = rest.split("\n### ")[0]
+    from utils.runtime import bench_rows, bench_section, cell_numbers
+
     out: Metrics = {}
-    for key, part in (("bench", race), ("ablation", ablation)):
-        for line in part.splitlines():
-            if m := PRETRAIN_ROW.match(line):
-                out[f"gpt/{key}/{m.group(1)}"] = float(m.group(2))
+    for key, sub in (("bench", ""), ("ablation", "### Ablation")):
+        for row in bench_rows("Pretraining a small GPT", sub):
+            run = row["run"].removesuffix(" (our GPT)")
+            out[f"gpt/{key}/{run}"] = cell_numbers(row["validation loss (nats/char)"])[
+                0
+            ]
+    race = bench_section("Pretraining a small GPT").split("### Ablation")[0]
     ratio = re.search(r"take ([\d.]+) times as long as the baseline", race)
     out["gpt/bench/time_ratio"] = float(ratio.group(1))
     return out
