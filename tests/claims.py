@@ -624,21 +624,9 @@ RULES = {
 SAMPLED = ("T = 0.8", "T = 0.8, top-k 10", "T = 1.0, top-p 0.9")
 
 
-def loops(text: str) -> bool:
-    """True if some three-word phrase comes three times or more: a loop."""
-    words = text.split()
-    phrases = list(zip(words, words[1:], words[2:]))
-    return any(phrases.count(p) >= 3 for p in set(phrases))
-
-
-def repetition(text: str) -> float:
-    """The share of word pairs that repeat an earlier pair (0: none)."""
-    words = text.split()
-    pairs = list(pairwise(words))
-    return 1 - len(set(pairs)) / len(pairs) if pairs else 0.0
-
-
 def _decoding(texts: dict[str, str]) -> Metrics:
+    from utils.sampling import loops, repetition
+
     return {
         "gpt/greedy_loops": float(loops(texts["greedy"])),
         "gpt/beam_repetition": repetition(texts["beam search, 4 beams"]),

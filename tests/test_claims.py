@@ -318,19 +318,6 @@ def test_gpt_loss_band_sits_four_standard_deviations_from_the_runs():
     assert not claim.holds({"gpt/valid_loss": high + 0.01})
 
 
-def test_repetition_is_the_share_of_repeated_word_pairs():
-    assert claims.repetition("a b a b a b") == pytest.approx(1 - 2 / 5)
-    assert claims.repetition("to be or not to be") == pytest.approx(1 - 4 / 5)
-    assert claims.repetition("one") == 0.0
-
-
-def test_loops_finds_a_three_word_phrase_said_three_times():
-    assert claims.loops("the stand the stand the stand the")
-    assert claims.loops("that that that that that")
-    assert not claims.loops("the stand the stand, and then the king")
-    assert not claims.loops("")
-
-
 def test_gpt_claims_fail_on_an_untrained_model_and_a_reversed_bench():
     import torch
 

@@ -77,3 +77,56 @@ def test_row_bars_top_to_bottom_with_error_bars_and_a_reference_line():
     [line] = [ln for ln in ax.lines if ln.get_label() == "chance"]
     assert list(line.get_xdata()) == [50, 50]
     assert ax.get_xlabel() == "accuracy (%)"
+    ax = Figure().subplots()
+    draw_row_bars(ax, {"greedy": 61.5, "sampled": 2.0}, xlabel="repeated pairs (%)")
+    assert [(t.get_text(), t.get_ha()) for t in ax.texts] == [
+        ("61.5 ", "right"),
+        (" 2.0", "left"),
+    ]
+
+
+def test_grouped_bars_draw_error_bars_and_keep_given_colours():
+    from matplotlib.colors import to_hex
+
+    from utils.plots import draw_grouped_bars
+    from utils.style import COLORS
+
+    ax = Figure().subplots()
+    table = {
+        "GRU": {"all": 30.0, "3-7": 80.0},
+        "transformer": {"all": 82.0, "3-7": 95.0},
+    }
+    errors = {"GRU": {"all": 0.5, "3-7": None}, "transformer": {"all": 2.0, "3-7": 1.0}}
+    draw_grouped_bars(ax, table, "BLEU", errors=errors, colors=COLORS[2:4])
+    [gru, transformer] = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    spans = [
+        s[1][1] - s[0][1]
+        for c in (gru, transformer)
+        for s in c.lines[2][0].get_segments()
+    ]
+    assert spans == pytest.approx([1.0, 0.0, 4.0, 2.0])  # ± sd; None draws none
+    assert [to_hex(b.get_facecolor()) for b in ax.patches] == [
+        c.lower() for c in (COLORS[2], COLORS[2], COLORS[3], COLORS[3])
+    ]
+
+
+def test_cost_curves_draw_any_quantity_on_log_log_axes_with_a_guide():
+    from utils.cost import draw_cost
+
+    ax = Figure().subplots()
+    memory = {
+        "attention": {16: 0.002, 64: 0.031, 256: 0.5},
+        "GRU": {16: 0.004, 64: 0.016, 256: 0.0625},
+    }
+    draw_cost(ax, memory, slope=2, title="memory", ylabel="memory (MiB)", scale=1)
+    attention, gru, guide = ax.lines
+    assert list(gru.get_ydata()) == [0.004, 0.016, 0.0625]
+    assert list(attention.get_ydata()) == [0.002, 0.031, 0.5]  # not scaled to ms
+    assert list(guide.get_ydata()) == pytest.approx([0.5 / 256, 0.5 / 16, 0.5])  # ∝ N²
+    assert guide.get_label() == "∝ N²"
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert ax.get_ylabel() == "memory (MiB)"
+    ax = Figure().subplots()
+    draw_cost(ax, {"GRU": {16: 0.001, 64: 0.004}})  # seconds, drawn in ms
+    assert list(ax.lines[0].get_ydata()) == [1.0, 4.0]
+    assert ax.get_ylabel() == "time per step (ms)"

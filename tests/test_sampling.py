@@ -225,3 +225,20 @@ def test_every_slider_step_changes_the_sampling_view(gpt):
     assert "temperature 1.00, top-k off, top-p 0.90" in view
     for name, value in (("temperature", 1.05), ("top_k", 1), ("top_p", 0.95)):
         assert update(**{**base, name: value}).html != view, name
+
+
+def test_repetition_is_the_share_of_repeated_word_pairs():
+    from utils.sampling import repetition
+
+    assert repetition("a b a b a b") == pytest.approx(1 - 2 / 5)
+    assert repetition("to be or not to be") == pytest.approx(1 - 4 / 5)
+    assert repetition("one") == 0.0
+
+
+def test_loops_finds_a_three_word_phrase_said_three_times():
+    from utils.sampling import loops
+
+    assert loops("the stand the stand the stand the")
+    assert loops("that that that that that")
+    assert not loops("the stand the stand, and then the king")
+    assert not loops("")

@@ -405,6 +405,36 @@ def test_race_rows_give_mean_and_sd_over_seeds_and_one_seed_alone(tmp_path, caps
     assert "python scripts/bench.py --only race" in capsys.readouterr().out
 
 
+def test_the_race_is_drawn_as_bars_with_their_spread_and_steps(tmp_path):
+    from matplotlib.container import ErrorbarContainer
+    from matplotlib.figure import Figure
+
+    from utils.style import COLORS
+    from utils.tasks import translation_views as views
+
+    def run(name, seed, steps, bleu):
+        return {"name": name, "seed": seed, "steps": steps, "pairs": 9,
+                "valid_loss": 1.0, "bleu": {"all": bleu, "3-7": bleu + 10}}  # fmt: skip
+
+    runs = [run("gru_seq2seq", 0, 1150, 30.0), run("gru_seq2seq", 1, 1150, 32.0),
+            run("transformer_seq2seq", 0, 1200, 80.0), run("transformer_seq2seq", 1, 1200, 84.0)]  # fmt: skip
+    path = tmp_path / "race.json"
+    path.write_text(json.dumps({"race": runs, "small": [], "ms_per_step": {}}))
+    ax = Figure().subplots()
+    views.draw_race(ax, path=path)
+    assert [b.get_height() for b in ax.patches] == [31.0, 41.0, 82.0, 92.0]  # means
+    bars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    spans = [s[1][1] - s[0][1] for c in bars for s in c.lines[2][0].get_segments()]
+    assert spans == pytest.approx([2 * 2**0.5] * 2 + [4 * 2**0.5] * 2)  # ± sd
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["GRU (1,150 steps)", "transformer (1,200 steps)"]
+    assert ax.get_title() == "Equal training time, 2 seeds: mean ± 1 sd"
+    # lesson 6's race colours: the GRU is the second colour (the phrase table's blue first)
+    assert ax.patches[0].get_facecolor()[:3] == pytest.approx(
+        tuple(int(COLORS[1][i : i + 2], 16) / 255 for i in (1, 3, 5))
+    )
+
+
 def test_equal_time_steps_fill_the_transformers_time():
     """The race's step counts: each model as many steps as fit in the time of
     the transformer's 1,200, rounded to 50."""

@@ -108,21 +108,27 @@ def draw_cost(
     times: dict[str, dict[int, float]],
     slope: int = 1,
     title: str = "Time per training step",
+    ylabel: str = "time per step (ms)",
+    scale: float = 1e3,
 ) -> None:
-    """Each series' time per step against N, log-log, with a guide line of
-    time proportional to N^`slope` through the first series' last point."""
+    """Each series' cost against N, log-log, with a guide line proportional to
+    N^`slope` through the first series' last point. The cost is a time in
+    seconds, drawn in ms (`scale`); or any other cost: memory in MiB with
+    ylabel="MiB", scale=1."""
     from utils.style import PALETTE
 
     for (label, series), marker in zip(times.items(), "os^v"):
         ns = sorted(series)
-        ax.loglog(ns, [series[n] * 1e3 for n in ns], marker + "-", label=label, base=2)
+        ax.loglog(
+            ns, [series[n] * scale for n in ns], marker + "-", label=label, base=2
+        )
     first = next(iter(times.values()))
     ns = sorted(first)
-    top = first[ns[-1]] * 1e3
+    top = first[ns[-1]] * scale
     guide = [top * (n / ns[-1]) ** slope for n in ns]
     label = "∝ N" if slope == 1 else f"∝ N^{slope}".replace("^2", "²")
     ax.loglog(ns, guide, ":", color=PALETTE["black"], linewidth=1.5, label=label)
-    ax.set(xlabel="sequence length N (tokens)", ylabel="time per step (ms)")
+    ax.set(xlabel="sequence length N (tokens)", ylabel=ylabel)
     ax.set_title(title)
     ax.set_xticks(ns, [str(n) for n in ns])
     ax.legend()

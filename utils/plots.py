@@ -101,16 +101,26 @@ def draw_mask(ax: Axes, mask: torch.Tensor, title: str) -> None:
 
 
 def draw_grouped_bars(
-    ax: Axes, table: dict[str, dict[str, float]], ylabel: str, title: str = ""
+    ax: Axes,
+    table: dict[str, dict[str, float]],
+    ylabel: str,
+    title: str = "",
+    errors: dict[str, dict[str, float | None]] | None = None,
+    colors: Sequence[str] | None = None,
 ) -> None:
     """Grouped bars: `table` maps each series (a colour, in the legend) to its
-    value per group (the x axis, in the first series' order)."""
+    value per group (the x axis, in the first series' order); `errors`, in the
+    same shape, adds ± error bars (None: no bar, e.g. a single seed); `colors`
+    keeps a series' colour from another figure."""
     series = list(table)
     groups = list(next(iter(table.values())))
     width = 0.8 / len(series)
     for k, name in enumerate(series):
         xs = [i + (k - (len(series) - 1) / 2) * width for i in range(len(groups))]
-        ax.bar(xs, [table[name][g] for g in groups], width, label=name)
+        values = [table[name][g] for g in groups]
+        err = [(errors[name][g] or 0.0) for g in groups] if errors else None
+        color = colors[k] if colors else None
+        ax.bar(xs, values, width, yerr=err, capsize=4, color=color, label=name)
     ax.set_xticks(range(len(groups)), groups)
     ax.set(ylabel=ylabel, title=title)
     ax.legend()
@@ -137,16 +147,19 @@ def draw_row_bars(
     fmt: str = "{:.1f}",
 ) -> None:
     """One horizontal bar per row, in the dict's order from the top, its value
-    written inside its end, an error bar where `errors` has one (e.g. the standard
+    written inside its end (after it, for a short bar), an error bar where `errors` has one (e.g. the standard
     deviation over folds), and a dashed line at `line` (a target, a chance
     level) when given."""
     rows = range(len(values))
     xerr = [errors.get(k, 0.0) for k in values] if errors else None
     ax.barh(rows, list(values.values()), xerr=xerr, color=PALETTE["blue"], capsize=6)
-    for row, value in zip(rows, values.values()):  # inside the bar's end
-        ax.text(
-            value, row, fmt.format(value) + " ", ha="right", va="center", color="white"
-        )
+    longest = max(values.values(), default=0.0)
+    for row, value in zip(rows, values.values()):  # inside a long bar's end, else after
+        text = fmt.format(value)
+        if value >= 0.15 * longest:
+            ax.text(value, row, text + " ", ha="right", va="center", color="white")
+        else:
+            ax.text(value, row, " " + text, ha="left", va="center")
     if line is not None:
         ax.axvline(line, color=PALETTE["vermillion"], ls="--", lw=2.5, label=line_label)
         if line_label:

@@ -25,6 +25,7 @@ SmolLM2 through `HFModel`) and, for beam search, `next_logits(ids)`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Any, Protocol
 
 import torch
@@ -191,6 +192,22 @@ def generate(
     new = decode(first.float().cpu(), lambda prev: step(prev).float().cpu(), max_new,
                  pick, eos_id)  # fmt: skip
     return new[0].tolist()
+
+
+def repetition(text: str) -> float:
+    """The share of a text's word pairs that repeat an earlier pair: 0 for
+    text that never repeats itself, near 1 for a loop. How to compare the
+    decoding rules' texts at a glance."""
+    words = text.split()
+    pairs = list(pairwise(words))
+    return 1 - len(set(pairs)) / len(pairs) if pairs else 0.0
+
+
+def loops(text: str) -> bool:
+    """True if some three-word phrase comes three times or more: a loop."""
+    words = text.split()
+    phrases = list(zip(words, words[1:], words[2:]))
+    return any(phrases.count(p) >= 3 for p in set(phrases))
 
 
 def _as_batch(prompt: Sequence[int], model: Any) -> torch.Tensor:

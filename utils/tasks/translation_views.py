@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from utils.plots import draw_heatmap
+from utils.plots import draw_grouped_bars, draw_heatmap
+from utils.style import COLORS
 from utils.tasks.translation import TraceStep, Translator, trace_decode
 from utils.text import EOS, SPECIALS, Vocab, detokenize
 from utils.widgets import View, as_number, clamp, clean_text
@@ -278,6 +279,31 @@ def show_race(
         print(f"No {part} runs with {pairs} pairs in {path.name}.")
         return
     print_race(rows, result["ms_per_step"])
+
+
+def draw_race(ax: Axes, part: str = "race", path: Path = RACE_JSON) -> None:
+    """The bench's saved race as bars: BLEU per length bucket and model, the
+    mean over the seeds with ± 1 sd, each model's steps in the legend; the
+    models keep their colours of lesson 6's first race (after the phrase
+    table's blue)."""
+    result = load_race(path)
+    if result is None:
+        return
+    rows = race_rows(result[part])
+    names = {label: f"{label} ({row['steps']:,} steps)" for label, row in rows.items()}
+    seeds = len(next(iter(rows.values()))["seeds"])
+    draw_grouped_bars(
+        ax,
+        {names[label]: row["mean"] for label, row in rows.items()},
+        "BLEU (0-100)",
+        f"Equal training time, {seeds} seeds: mean ± 1 sd",
+        errors={names[label]: row["sd"] for label, row in rows.items()},
+        colors=COLORS[1 : 1 + len(rows)],
+    )
+    ax.set_xlabel("English sentence length (words); all = the whole test set")
+    ax.set_ylim(0, 125)  # room for the legend above the bars
+    ax.set_yticks(range(0, 101, 20))
+    ax.legend(ncol=len(rows), loc="upper center", fontsize=13)
 
 
 def show_ms_per_word(path: Path = RACE_JSON) -> None:
