@@ -82,6 +82,11 @@ STUCK = """() => ['Loading widget', 'Error displaying widget']
   .filter(text => panel.content.node.textContent.includes(text))"""
 # Top-level widget views in output areas, and what a widget shows (its output).
 WIDGETS = ".jp-OutputArea-output > .jupyter-widgets"
+# What a control reads: a slider's value (rounded to one decimal by the slider),
+# a text's or a dropdown's value, a checkbox's state.
+READS = "el => el.getAttribute('aria-valuenow') ?? (el.type === 'checkbox' ? el.checked : el.value)"
+PIN_WIDGETS = f"""() => [...document.querySelectorAll('{WIDGETS}')]
+  .map((box, i) => box.dataset.widgetCheck = i).length"""
 OUTPUT = """box => [...box.querySelectorAll('.widget-html-content, img, .jp-OutputArea-output')]
   .map(el => el.tagName === 'IMG' ? el.src : el.innerHTML).join('\\n')"""
 # True once the output differs from `before`; with `settle` (ms), "settled" once
@@ -360,12 +365,13 @@ def type_text(field) -> None:
 
 
 def move_slider(handle) -> None:
-    """Arrow right, or left when the slider already sits at its maximum."""
-    before = handle.get_attribute("aria-valuenow")
+    """One step right, or left when the slider sits at its maximum: one key,
+    so one change. (Trying right, then left when the value seemed not to move,
+    could undo the step: aria-valuenow is rounded to one decimal, so 0.80 and
+    0.85 read the same.)"""
+    value, top = (handle.get_attribute(a) for a in ("aria-valuenow", "aria-valuemax"))
     handle.focus()
-    handle.press("ArrowRight")
-    if handle.get_attribute("aria-valuenow") == before:
-        handle.press("ArrowLeft")
+    handle.press("ArrowLeft" if value == top else "ArrowRight")
 
 
 def pick_other(select) -> None:
@@ -397,10 +403,14 @@ def exercise_widget(page, box, times: dict[str, list[float]]) -> list[str]:
         for round_ in range(ROUNDS):
             act = lambda c=control, k=kind: actions[k](c)
             timed = times.setdefault(kind, [])
+            was = control.evaluate(READS)
             # the first change must show (a failure otherwise); later ones may not
             if not output_changes(page, box, act, times=timed, settle=round_ > 0):
-                if not round_:
-                    problems.append(f"changing its {kind} did not change the output")
+                if not round_:  # what the control read says whether the change took
+                    problems.append(
+                        f"changing its {kind} did not change the output "
+                        f"(the {kind} read {was!r}, then {control.evaluate(READS)!r})"
+                    )
                 break
     if box.evaluate(STALE_PICTURES):
         problems.append("its static picture still shows beside the live view")
@@ -520,10 +530,13 @@ def run_checks(page, notebook: Path) -> tuple[list[str], str]:
     if page.evaluate(LIVE_CURVES):
         problems.append("a live loss curve still shows beside the final figure")
     problems += instruction_problems(page, notebook)
-    widgets = page.locator(WIDGETS)
+    # Number the widgets once, as Run All left them: a widget that shows another
+    # while it works (the playground's training bar) must not shift the others.
+    count = page.evaluate(PIN_WIDGETS)
     interactive, latencies = 0, {}
-    for i in range(widgets.count()):
-        box = widgets.nth(i)
+    for i in range(count):
+        page.wait_for_function(KERNEL_IDLE, timeout=RUN_TIMEOUT_S * 1000)
+        box = page.locator(f'[data-widget-check="{i}"]')
         if any(box.locator(s).count() for s in CONTROLS.values()):
             interactive += 1
             times: dict[str, list[float]] = {}  # ms per change, by control kind
@@ -541,7 +554,7 @@ def run_checks(page, notebook: Path) -> tuple[list[str], str]:
         problems.append("no bertviz view on the first run")
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)
     summary = (
-        f"ran in {run_s:.0f} s ({slowest}); {widgets.count()} widgets ({interactive} with controls), "
+        f"ran in {run_s:.0f} s ({slowest}); {count} widgets ({interactive} with controls), "
         f"{len(drawn)} bertviz views"
     )
     return problems, summary
