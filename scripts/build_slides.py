@@ -375,10 +375,9 @@ def talk_cells(
                 cell.metadata["tags"] = [*cell.metadata.get("tags", []), COLUMNS]
             for output in cell.outputs:
                 text = output.get("data", {}).get("text/markdown", "")
+                # a bench section: its table shows, its words go to the notes
                 table, rest = first_table(text)
-                if (
-                    table and rest
-                ):  # a bench section: its table shows, its words are notes
+                if table and rest:
                     output["data"]["text/markdown"] = table
                     meta = {"slideshow": {"slide_type": "notes"}}
                     cells.append(nbformat.v4.new_markdown_cell(rest, metadata=meta))
